@@ -7,7 +7,10 @@
 """
 
 from . import data, gradcheck, losses, ops
+from . import measure, ntk
 from .networks import CNN, MLP, ResNet
+from . import probes
+from .training import History, train
 
 __version__ = "0.1.0"
 __all__ = ["MLP", "ResNet", "CNN", "data", "losses", "ops", "gradcheck"]

@@ -49,7 +49,7 @@ def generator(seed=None, rng=None) -> np.random.Generator:
     With neither, a fresh unseeded Generator (not NumPy's global state).
     """
     if seed is not None and rng is not None:
-        raise ValueError("give either seed or rng, not both")
+        raise ValueError(f"give either seed or rng, not both (got seed={seed!r} and rng={rng!r})")
     if rng is not None:
         if not isinstance(rng, np.random.Generator):
             raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -81,8 +81,10 @@ def array(name: str, x, *, ndim: int | None = None, shape: tuple | None = None,
         if len(shape) != x.ndim or any(w is not None and w != s for w, s in zip(shape, x.shape)):
             raise ValueError(f"{name} must have shape {_shape_text(shape)}, got shape {x.shape}")
     if finite and not np.all(np.isfinite(x)):
-        bad = int(np.size(x) - np.count_nonzero(np.isfinite(x)))
-        raise ValueError(f"{name} has {bad} non-finite value(s) (nan or inf); all entries must be finite")
+        ok = np.isfinite(x)
+        first = tuple(int(i) for i in np.argwhere(~ok)[0])
+        raise ValueError(f"{name} has {ok.size - np.count_nonzero(ok)} non-finite value(s), the first "
+                         f"{x[first]} at index {first}; all entries must be finite")
     if dtype is not None:
         x = x.astype(dtype, copy=False)
     return x

@@ -32,7 +32,7 @@ def squared(out, Y):
     dout : (n, d_out), the residual ŷ − y*.
     """
     out = _checks.array("out", out, ndim=2, finite=False)
-    Y = _checks.array("Y", Y, ndim=2, shape=out.shape)
+    Y = _checks.array("Y", Y, ndim=2, shape=out.shape, dtype=out.dtype)  # float32 nets keep float32
     residual = out - Y
     return 0.5 * float(np.sum(residual**2)), residual
 

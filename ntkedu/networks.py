@@ -111,9 +111,14 @@ class _Network:
 
     def _check_params(self):
         for name, want in self._param_shapes.items():
-            got = np.shape(self.params.get(name))
-            if got != want:
-                raise ValueError(f"net.params[{name!r}] must have shape {want}, got {got}")
+            if name not in self.params:
+                raise ValueError(f"net.params is missing {name!r}; it holds {sorted(self.params)}")
+            p = self.params[name]
+            if np.shape(p) != want:
+                raise ValueError(f"net.params[{name!r}] must have shape {want}, got {np.shape(p)}")
+            if not isinstance(p, np.ndarray) or p.dtype != self.dtype:  # else float32 nets upcast silently
+                raise ValueError(f"net.params[{name!r}] must be an array of the network's dtype "
+                                 f"{self.dtype}, got {getattr(p, 'dtype', type(p).__name__)}")
 
     def _check_dout(self, dout, cache):
         return _checks.array("dout", dout, ndim=2, shape=cache.out.shape, dtype=self.dtype)
@@ -241,7 +246,8 @@ class MLP(_Network):
         dict name -> :class:`RankOne`, in the order of ``net.trainable``.
         """
         dg = self.backward_signals(dout, cache)
-        factors = {f"W{l}": RankOne(self._branch_scale * dg[l], cache.h[l - 1])
+        tau = self._branch_scale                          # 1 for the MLP: use dg itself, no scaled copy
+        factors = {f"W{l}": RankOne(dg[l] if tau == 1 else tau * dg[l], cache.h[l - 1])
                    for l in range(1, self.depth + 1)}
         if self.train_all:
             factors = {"A": RankOne(dg[0], cache.X), **factors,
@@ -403,6 +409,7 @@ class CNN(_Network):
 
     def backward(self, dout, cache) -> dict:
         """Gradients of Σ_i ⟨dout_i, ŷ_i⟩ for every trainable parameter (fresh arrays)."""
+        dout = self._check_dout(dout, cache)
         dg = self.backward_signals(dout, cache)
         grads = {f"W{l}": conv_backward_w(dg[l], cache.conv[l]) for l in range(1, self.depth + 1)}
         if self.train_all:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 def _shape(a) -> str:
@@ -109,11 +110,23 @@ def residual_backward(dg, cache: ResidualCache):
 
 @dataclass(repr=False)
 class ConvCache(_ShapesRepr):
-    x_shape: tuple  # (N, C, H, W) of the input
-    w: np.ndarray   # (F, C, s, s)
-    pad: int
-    cols: np.ndarray | None = None   # fast version: (N*Ho*Wo, s*s*C) windows, channels last
-    x: np.ndarray | None = None      # naive version: the input itself
+    """What both convolutions keep for backward: the input and the filters (no window copies)."""
+    x: np.ndarray   # (N, C, H, W) input
+    w: np.ndarray   # (F, C, s, s) filters
+    pad: int        # zero padding on each side
+
+    @property
+    def x_shape(self) -> tuple:
+        return self.x.shape
+
+    @property
+    def cols(self) -> np.ndarray:
+        """The input's windows as rows, (N*Ho*Wo, s*s*C) — see :func:`_im2col`.
+
+        Rebuilt on each access rather than stored: the windows take s² times the input's memory,
+        and rebuilding them costs about as much as reading them back.
+        """
+        return _im2col(self.x, self.w.shape[-1], self.pad)
 
 
 def _same_pad(w, pad):
@@ -139,7 +152,7 @@ def conv_forward_naive(x, w, pad=None):
             for i in range(Ho):
                 for j in range(Wo):
                     out[n, f, i, j] = np.sum(w[f] * xp[n, :, i:i + s, j:j + s])
-    return out, ConvCache(x.shape, w, pad, x=x)
+    return out, ConvCache(x, w, pad)
 
 
 def conv_backward_naive(dout, cache: ConvCache):
@@ -162,29 +175,22 @@ def conv_backward_naive(dout, cache: ConvCache):
 def _im2col(x, s, pad):
     """Windows of x as rows: (N, C, H, W) -> (N*Ho*Wo, s*s*C), column order (a, b, c).
 
-    Built with s² slice copies in channels-last order; that layout makes each copy contiguous
-    along C and lets the product's result reshape to (N, Ho, Wo, F) with no transpose.
+    Row (n, i, j) is the receptive field x_pad[n, :, i:i+s, j:j+s], read in channels-last order:
+    that layout keeps each window's channels contiguous and lets the product's result reshape to
+    (N, Ho, Wo, F) with no transpose. The windows are a strided view; the final reshape is the
+    only copy.
     """
     N, C, H, W = x.shape
-    xp = np.pad(x.transpose(0, 2, 3, 1), ((0, 0), (pad, pad), (pad, pad), (0, 0)))  # (N, H+2p, W+2p, C)
     Ho, Wo = H + 2 * pad - s + 1, W + 2 * pad - s + 1
-    cols = np.empty((N, Ho, Wo, s, s, C), dtype=x.dtype)
-    for a in range(s):
-        for b in range(s):
-            cols[:, :, :, a, b, :] = xp[:, a:a + Ho, b:b + Wo, :]
-    return cols.reshape(N * Ho * Wo, s * s * C)
+    xp = np.zeros((N, H + 2 * pad, W + 2 * pad, C), dtype=x.dtype)       # zero padding, channels last
+    xp[:, pad:pad + H, pad:pad + W, :] = x.transpose(0, 2, 3, 1)
+    windows = sliding_window_view(xp, (s, s), axis=(1, 2))                # (N, Ho, Wo, C, s, s), a view
+    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(N * Ho * Wo, s * s * C)
 
 
-def _col2im(dcols, x_shape, s, pad):
-    """Adjoint of :func:`_im2col`: add each window's gradient back onto the image."""
-    N, C, H, W = x_shape
-    Ho, Wo = H + 2 * pad - s + 1, W + 2 * pad - s + 1
-    dcols = dcols.reshape(N, Ho, Wo, s, s, C)
-    dxp = np.zeros((N, H + 2 * pad, W + 2 * pad, C), dtype=dcols.dtype)
-    for a in range(s):
-        for b in range(s):
-            dxp[:, a:a + Ho, b:b + Wo, :] += dcols[:, :, :, a, b, :]
-    return dxp[:, pad:pad + H, pad:pad + W, :].transpose(0, 3, 1, 2)
+def _filters_as_rows(w):
+    """(F, C, s, s) -> (F, s*s*C), column order (a, b, c) to match :func:`_im2col`."""
+    return w.transpose(0, 2, 3, 1).reshape(w.shape[0], -1)
 
 
 def conv_forward(x, w, pad=None):
@@ -197,23 +203,28 @@ def conv_forward(x, w, pad=None):
     pad = _same_pad(w, pad)
     N, C, H, W = x.shape
     F, _, s, _ = w.shape
-    cols = _im2col(x, s, pad)
-    w_mat = w.transpose(0, 2, 3, 1).reshape(F, -1)  # (F, s*s*C), column order (a, b, c) as cols
     Ho, Wo = H + 2 * pad - s + 1, W + 2 * pad - s + 1
-    out = (cols @ w_mat.T).reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
-    return out, ConvCache(x.shape, w, pad, cols=cols)
+    out = (_im2col(x, s, pad) @ _filters_as_rows(w).T).reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
+    return out, ConvCache(x, w, pad)
 
 
 def conv_backward_x(dout, cache: ConvCache):
-    """Input gradient of :func:`conv_forward`: dcols = dout w_mat, folded back onto the image.
+    """Input gradient of :func:`conv_forward`: a *full* cross-correlation of dout with the filters
+    flipped in space and transposed in channels,
+
+        dx[n, c, y, z] = Σ_{f, a, b} dout_pad[n, f, y + a, z + b] · w[f, c, s−1−a, s−1−b],
+
+    i.e. ``conv_forward(dout, w_flip, pad=s − 1 − pad)`` with w_flip[c, f, a, b] = w[f, c, s−1−a, s−1−b]
+    (stride 1). This is the adjoint of the window copy, done as one more im2col product.
 
     dout : (N, F, Ho, Wo)  ->  dx : (N, C, H, W)
     """
     w, s = cache.w, cache.w.shape[-1]
-    F = w.shape[0]
-    dout_mat = dout.transpose(0, 2, 3, 1).reshape(-1, F)  # (N*Ho*Wo, F); a view when dout is channels-last
-    w_mat = w.transpose(0, 2, 3, 1).reshape(F, -1)
-    return _col2im(dout_mat @ w_mat, cache.x_shape, s, cache.pad)
+    w_flip = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)     # (C, F, s, s)
+    q = s - 1 - cache.pad
+    if q < 0:  # pad > s − 1: the outermost -q rows and columns of dout saw only padding
+        dout, q = dout[:, :, -q:dout.shape[2] + q, -q:dout.shape[3] + q], 0
+    return conv_forward(dout, w_flip, pad=q)[0]
 
 
 def conv_backward_w(dout, cache: ConvCache):
@@ -222,7 +233,7 @@ def conv_backward_w(dout, cache: ConvCache):
     dout : (N, F, Ho, Wo)  ->  dw : (F, C, s, s)
     """
     F, C, s, _ = cache.w.shape
-    dout_mat = dout.transpose(0, 2, 3, 1).reshape(-1, F)
+    dout_mat = dout.transpose(0, 2, 3, 1).reshape(-1, F)  # (N*Ho*Wo, F); a view when dout is channels-last
     return np.ascontiguousarray((dout_mat.T @ cache.cols).reshape(F, s, s, C).transpose(0, 3, 1, 2))
 
 

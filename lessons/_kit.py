@@ -1,0 +1,460 @@
+"""What every lesson shares: claims, sizes, seeds, and running a lesson to JSON, PNGs and a summary.
+
+A lesson module (``lessons/lessonNN_<name>.py``) defines ``NUMBER``, ``TITLE``, ``CLAIM``,
+``run(size="quick", seed=0, progress=None) -> dict`` and ``draw(result) -> dict[str, Figure]``.
+This module turns one into files::
+
+    run_lesson(3, size="quick", seed=0, out_dir="lesson-output")
+    # -> lesson-output/lesson03.json        numbers: config, measurements, claims, seed, versions
+    #    lesson-output/lesson03_<fig>.png   one PNG per figure, drawn from the JSON alone
+
+The figures are drawn from the result *after* a JSON round trip, so what ``redraw`` gives later
+is exactly what the first run drew. Every file is written atomically (temporary file, then
+``os.replace``): an interrupted run never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import math
+import numbers
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["SIZES", "UsageError", "claim", "dumps", "check_size", "check_seed", "seeds", "ticker", "to_jsonable",
+           "run_lesson", "run_many", "redraw", "summary_lines", "write_summary", "main",
+           "DEFAULT_OUT"]
+
+SIZES = ("quick", "full")
+DEFAULT_OUT = "lesson-output"
+REQUIRED_KEYS = ("lesson", "title", "claim", "size", "seed", "runtime_seconds", "versions",
+                 "config", "measurements", "claims")
+CLAIM_KEYS = ("statement", "measured", "expected", "holds")
+
+
+class UsageError(ValueError):
+    """A user's mistake (unknown lesson, bad seed, unwritable folder): one line, exit code 2."""
+
+
+# --------------------------------------------------------------------------------------------------
+# What a lesson calls
+# --------------------------------------------------------------------------------------------------
+
+def claim(statement: str, measured, expected: str, holds) -> dict:
+    """One checkable statement of a lesson, with the number this run measured.
+
+    Parameters
+    ----------
+    statement : what the paper predicts, in words ("loss-decay slope is flat in m").
+    measured : the run's number (a float; ints and numpy scalars are converted).
+    expected : the range the theory allows, as text ("between -0.65 and -0.35", "< 1e-6").
+    holds : whether ``measured`` lies in that range, computed by the lesson from its own numbers.
+
+    Returns
+    -------
+    dict with keys "statement", "measured", "expected", "holds" (JSON-able).
+    """
+    if not isinstance(statement, str) or not statement.strip():
+        raise ValueError(f"claim statement must be a non-empty string, got {statement!r}")
+    if not isinstance(expected, str) or not expected.strip():
+        raise ValueError(f"claim expected must be a non-empty string such as '< 0.1', got {expected!r}")
+    if isinstance(measured, (bool, np.bool_)):
+        measured = float(measured)
+    if not isinstance(measured, numbers.Real):
+        raise ValueError(f"claim measured must be a real number, got {measured!r}")
+    if not isinstance(holds, (bool, np.bool_)):
+        raise ValueError(f"claim holds must be True or False, got {holds!r}")
+    return {"statement": statement, "measured": float(measured), "expected": expected,
+            "holds": bool(holds)}
+
+
+def check_size(size: str) -> str:
+    """Return ``size`` if it is "quick" or "full", else raise ValueError."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {SIZES}, got {size!r}")
+    return size
+
+
+def check_seed(seed) -> int:
+    """Return ``seed`` as an int >= 0 (what ``numpy.random.SeedSequence`` accepts), else UsageError."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise UsageError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def seeds(seed: int, k: int) -> list:
+    """k independent child streams of one seed: ``SeedSequence(seed).spawn(k)``.
+
+    Give child j to sub-run j (``np.random.default_rng(children[j])``): adding a width to a sweep
+    then leaves the other widths' numbers unchanged.
+    """
+    return np.random.SeedSequence(check_seed(seed)).spawn(int(k))
+
+
+def ticker(progress, total: int):
+    """A ``tick(**fields)`` that reports step 1, 2, … of ``total`` on ``progress`` (or does nothing
+    when ``progress`` is None), so a lesson can count its sub-runs without bookkeeping::
+
+        tick = _kit.ticker(progress, total=len(widths))
+        for m in widths:
+            ...
+            tick(width=m, loss=final_loss)
+    """
+    count = [0]
+    if progress is not None:
+        progress.total = int(total)
+
+    def tick(**fields):
+        count[0] += 1
+        if progress is not None:
+            progress.update(count[0], **fields)
+    return tick
+
+
+def to_jsonable(obj, _where: str = "result"):
+    """A copy of ``obj`` made of dict/list/str/float/int/bool/None only.
+
+    numpy arrays become nested lists, numpy scalars Python scalars, tuples lists, dataclasses
+    dicts, paths strings. Non-finite floats stay (Python's json writes NaN/Infinity and reads them
+    back). Anything else raises TypeError naming where in the result it sits.
+    """
+    if obj is None or isinstance(obj, (str, bool)):
+        return obj
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, numbers.Integral):
+        return int(obj)
+    if isinstance(obj, numbers.Real):
+        return float(obj)
+    if isinstance(obj, np.ndarray):
+        if not (np.issubdtype(obj.dtype, np.number) or obj.dtype == bool):
+            raise TypeError(f"{_where}: cannot store an array of dtype {obj.dtype} as JSON")
+        return obj.tolist()
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return to_jsonable(dataclasses.asdict(obj), _where)
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v, f"{_where}[{k!r}]") for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v, f"{_where}[{i}]") for i, v in enumerate(obj)]
+    raise TypeError(f"{_where}: cannot store {type(obj).__name__} as JSON")
+
+
+# --------------------------------------------------------------------------------------------------
+# Running a lesson
+# --------------------------------------------------------------------------------------------------
+
+def _module(lesson):
+    """A lesson module from a module object or a lesson number."""
+    if isinstance(lesson, numbers.Integral) and not isinstance(lesson, bool):
+        import lessons
+        return lessons.load(int(lesson))
+    for name in ("NUMBER", "TITLE", "CLAIM", "run", "draw"):
+        if not hasattr(lesson, name):
+            raise TypeError(f"{getattr(lesson, '__name__', lesson)!r} is not a lesson: it has no {name}")
+    return lesson
+
+
+def _versions() -> dict:
+    import matplotlib
+    import ntkedu
+    return {"numpy": np.__version__, "ntkedu": ntkedu.__version__,
+            "matplotlib": matplotlib.__version__, "python": platform.python_version()}
+
+
+def dumps(obj, indent: str = " ", _level: int = 0) -> str:
+    """JSON text of a JSON-able object: dicts one key per line, lists of numbers on one line.
+
+    (``json.dumps(indent=...)`` would put every number of a loss curve on its own line.)
+    """
+    pad, inner = indent * _level, indent * (_level + 1)
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        items = [f"{inner}{json.dumps(k)}: {dumps(v, indent, _level + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(obj, list) and any(isinstance(v, dict) for v in obj):
+        items = [f"{inner}{dumps(v, indent, _level + 1)}" for v in obj]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(obj)
+
+
+def check_out_dir(out_dir) -> Path:
+    """Create ``out_dir`` if needed and make sure a file can be written there, else UsageError."""
+    path = Path(out_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+        os.close(fd)
+        os.remove(probe)
+    except OSError as err:
+        raise UsageError(f"cannot write to output folder {os.fspath(out_dir)!r}: "
+                         f"{err.strerror or err}") from None
+    return path
+
+
+def _umask_mode() -> int:
+    """The permissions an ordinary new file gets (mkstemp makes owner-only files)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, _umask_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _check_result(result, number) -> None:
+    """A lesson's run() must return config, measurements and a list of well-formed claims."""
+    if not isinstance(result, dict):
+        raise TypeError(f"lesson {number}: run() must return a dict, got {type(result).__name__}")
+    for key in ("config", "measurements", "claims"):
+        if key not in result:
+            raise ValueError(f"lesson {number}: run() result has no {key!r}")
+    if not isinstance(result["claims"], list) or not result["claims"]:
+        raise ValueError(f"lesson {number}: run() result must hold a non-empty list of claims")
+    for c in result["claims"]:
+        if not isinstance(c, dict) or set(CLAIM_KEYS) - set(c):
+            raise ValueError(f"lesson {number}: a claim must have keys {CLAIM_KEYS}, got {c!r}")
+
+
+def json_path(out_dir, number: int) -> Path:
+    return Path(out_dir) / f"lesson{number:02d}.json"
+
+
+def _save_figures(module, result: dict, out_dir: Path) -> list:
+    """Draw the figures from ``result`` and save each as lessonNN_<name>.png. Returns the paths."""
+    from ntkedu.plotting import save
+    figures = module.draw(result)
+    if not isinstance(figures, dict) or not figures:
+        raise ValueError(f"lesson {module.NUMBER}: draw() must return a non-empty dict name -> Figure")
+    paths = []
+    for name, fig in figures.items():
+        path = out_dir / f"lesson{int(module.NUMBER):02d}_{name}.png"
+        save(fig, path)
+        os.chmod(path, _umask_mode())
+        paths.append(str(path))
+    return paths
+
+
+def run_lesson(lesson, size: str = "quick", seed: int = 0, out_dir=DEFAULT_OUT, quiet: bool = False,
+               progress=None) -> dict:
+    """Run one lesson, save DIR/lessonNN.json and its PNGs, and return the saved result.
+
+    Parameters
+    ----------
+    lesson : a lesson number or an imported lesson module.
+    size : "quick" (class and tests, seconds) or "full" (publication figures, minutes).
+    seed : non-negative int; every random number of the run derives from it.
+    out_dir : folder for the JSON and PNG files (created if missing).
+    quiet : no progress on stderr.
+    progress : a :class:`ntkedu.progress.Progress` to hand to the lesson (default: a fresh one,
+        or None when ``quiet``).
+
+    Returns
+    -------
+    dict : exactly the JSON written (lesson, title, claim, size, seed, runtime_seconds, versions,
+    config, measurements, claims, …) plus "files", the paths written.
+    """
+    module = _module(lesson)
+    number = int(module.NUMBER)
+    try:
+        check_size(size)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    seed = check_seed(seed)
+    out = check_out_dir(out_dir)
+    if progress is None and not quiet:
+        from ntkedu.progress import Progress
+        progress = Progress(None, label=f"lesson {number:02d}")
+
+    start = time.perf_counter()
+    raw = module.run(size=size, seed=seed, progress=progress)
+    runtime = time.perf_counter() - start
+    if progress is not None:
+        progress.done()
+    _check_result(raw, number)
+
+    result = {"lesson": number, "title": module.TITLE, "claim": module.CLAIM}
+    result.update({k: v for k, v in raw.items() if k not in result})
+    result.update({"size": size, "seed": seed, "runtime_seconds": round(runtime, 3),
+                   "versions": _versions()})
+    text = dumps(to_jsonable(result))
+    result = json.loads(text)                  # draw from exactly what redraw will read
+    path = json_path(out, number)
+    _write_text(path, text + "\n")
+    files = [str(path)] + _save_figures(module, result, out)
+    return {**result, "files": files}
+
+
+def redraw(json_file, out_dir=None) -> list:
+    """Draw a saved lesson's figures again from its JSON, without re-running it. Returns PNG paths.
+
+    The PNGs go next to the JSON unless ``out_dir`` is given.
+    """
+    import lessons
+    path = Path(json_file)
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise UsageError(f"cannot read {os.fspath(json_file)!r}: {err.strerror or err}") from None
+    except json.JSONDecodeError as err:
+        raise UsageError(f"{os.fspath(json_file)!r} is not valid JSON: {err}") from None
+    if not isinstance(result, dict) or not isinstance(result.get("lesson"), int):
+        raise UsageError(f"{os.fspath(json_file)!r} is not a lesson result (no 'lesson' number)")
+    module = lessons.load(result["lesson"])
+    out = check_out_dir(path.parent if out_dir is None else out_dir)
+    return _save_figures(module, result, out)
+
+
+# --------------------------------------------------------------------------------------------------
+# Several lessons, summaries
+# --------------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Failure:
+    """A lesson that raised: its number, title and the error text (traceback already printed)."""
+    lesson: int
+    title: str
+    error: str
+
+
+def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, stream=None):
+    """Run several lessons one after another; a lesson that raises is reported and the rest go on.
+
+    Parameters
+    ----------
+    lessons_ : iterable of lesson numbers or modules.
+    stream : where per-lesson summaries are printed (default stdout; tracebacks go to stderr).
+
+    Returns
+    -------
+    (results, failures) : the saved result dicts, and a :class:`Failure` per lesson that raised.
+    """
+    from ntkedu.progress import Progress
+    stream = sys.stdout if stream is None else stream
+    seed = check_seed(seed)
+    check_out_dir(out_dir)
+    mods = [_module(x) for x in lessons_]
+    overall = Progress(len(mods), label="lessons", quiet=quiet or len(mods) < 2, every=0.0)
+    results, failures = [], []
+    for i, module in enumerate(mods, start=1):
+        overall.update(i - 1, next=f"lesson {int(module.NUMBER):02d}")
+        try:
+            result = run_lesson(module, size, seed, out_dir, quiet)
+        except UsageError:
+            raise
+        except Exception as err:                  # a broken lesson must not stop the others
+            traceback.print_exc(file=sys.stderr)
+            failures.append(Failure(int(module.NUMBER), module.TITLE, f"{type(err).__name__}: {err}"))
+            print(f"lesson {int(module.NUMBER):02d} FAILED: {type(err).__name__}: {err}", file=stream)
+            continue
+        results.append(result)
+        print("\n".join(summary_lines(result)), file=stream, flush=True)
+    overall.update(len(mods), done=len(results), failed=len(failures))
+    overall.done()
+    return results, failures
+
+
+def _fmt(x) -> str:
+    if isinstance(x, float):
+        return "nan" if math.isnan(x) else f"{x:.4g}"
+    return str(x)
+
+
+def verdict(c: dict) -> str:
+    return "holds" if c["holds"] else "does NOT hold"
+
+
+def summary_lines(result: dict) -> list:
+    """The printed summary of one lesson: a header line, then one line per claim."""
+    lines = [f"lesson {result['lesson']:02d}  {result['title']}  "
+             f"({result['size']}, seed {result['seed']}, {result['runtime_seconds']:.1f} s)"]
+    for c in result["claims"]:
+        lines.append(f"  - {c['statement']}: measured {_fmt(c['measured'])}, expected {c['expected']}"
+                     f" -> {verdict(c)}")
+    return lines
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def write_summary(results: list, path, failures=(), *, size=None, seed=None) -> str:
+    """Write the Markdown table of every claim with its verdict (SUMMARY.md). Returns the path."""
+    rows = ["| lesson | claim | measured | expected | verdict | runtime |",
+            "|---|---|---|---|---|---|"]
+    n_claims = n_hold = 0
+    for r in sorted(results, key=lambda r: r["lesson"]):
+        for k, c in enumerate(r["claims"]):
+            first = k == 0
+            lesson = f"{r['lesson']:02d} {r['title']}" if first else ""
+            runtime = f"{r['runtime_seconds']:.1f} s" if first else ""
+            verdict_text = "holds" if c["holds"] else "**does NOT hold**"
+            rows.append(f"| {_cell(lesson)} | {_cell(c['statement'])} | {_fmt(c['measured'])} | "
+                        f"{_cell(c['expected'])} | {verdict_text} | {runtime} |")
+            n_claims += 1
+            n_hold += bool(c["holds"])
+    for f in sorted(failures, key=lambda f: f.lesson):
+        rows.append(f"| {f.lesson:02d} {_cell(f.title)} | lesson failed: {_cell(f.error)} | | | "
+                    f"**failed** | |")
+    if seed is None and results:
+        seed = results[0]["seed"]
+    if size is None and results:
+        size = results[0]["size"]
+    total = sum(r["runtime_seconds"] for r in results)
+    head = [f"# Lesson summary ({size} size, seed {seed})", "",
+            f"{n_hold} of {n_claims} claims hold; {len(results)} lessons ran in {total:.1f} s"
+            + (f"; {len(failures)} lesson(s) failed." if failures else "."), ""]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_text(path, "\n".join(head + rows) + "\n")
+    return str(path)
+
+
+# --------------------------------------------------------------------------------------------------
+# `python lessons/lessonNN_x.py`
+# --------------------------------------------------------------------------------------------------
+
+def main(module, argv=None) -> dict:
+    """What running a lesson file does: run it (quick, seed 0 unless told), save, print the summary.
+
+    ``python lessons/lesson03_width.py [--seed S] [--quick|--full] [--out DIR] [--quiet]``.
+    Inside a notebook the command-line arguments of the kernel are ignored.
+    """
+    from lessons.__main__ import _parser, _user_error
+    if argv is None:
+        script = getattr(module, "__file__", None)
+        from_script = script and sys.argv and os.path.abspath(sys.argv[0]) == os.path.abspath(script)
+        argv = sys.argv[1:] if from_script else []
+    parser = _parser(prog=f"python {os.path.basename(getattr(module, '__file__', 'lesson.py'))}",
+                     single=True)
+    args = parser.parse_args(argv)
+    try:
+        result = run_lesson(module, args.size, args.seed, args.out, args.quiet)
+    except UsageError as err:
+        _user_error(parser.prog, err)
+    print("\n".join(summary_lines(result)))
+    print("files: " + ", ".join(result["files"]))
+    return result

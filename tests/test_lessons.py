@@ -1,0 +1,278 @@
+"""The lessons: every discovered lesson runs (quick size, seeds 0 and 1), its claims hold from its
+own numbers, its JSON and PNGs are written and its figures redraw from the JSON alone; and the
+``python -m lessons`` command line answers a user's mistakes with one line and exit code 2."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lessons
+from lessons import _kit
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted(lessons.available())
+SEEDS = (0, 1)
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def is_png(path) -> bool:
+    path = Path(path)
+    return path.is_file() and path.stat().st_size > 100 and path.read_bytes()[:8] == PNG_MAGIC
+
+
+@pytest.fixture(scope="module")
+def lesson_run(tmp_path_factory):
+    """``lesson_run(number, seed)``: the saved result of a quick run, computed once per module."""
+    cache = {}
+
+    def get(number, seed):
+        if (number, seed) not in cache:
+            out = tmp_path_factory.mktemp(f"lesson{number:02d}_seed{seed}")
+            cache[number, seed] = _kit.run_lesson(number, "quick", seed, out, quiet=True)
+        return cache[number, seed]
+    return get
+
+
+def run_cli(*args, cwd=ROOT, timeout=300):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "lessons", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+# --------------------------------------------------------------------------------------------------
+# Every lesson, two seeds
+# --------------------------------------------------------------------------------------------------
+
+def test_at_least_the_first_lessons_are_discovered():
+    assert {1, 2} <= set(LESSONS)
+    for number, name in lessons.available().items():
+        assert name.startswith(f"lesson{number:02d}_") and (ROOT / "lessons" / f"{name}.py").is_file()
+
+
+@pytest.mark.parametrize("number", LESSONS)
+def test_importing_a_lesson_does_no_work(number, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    module = importlib.reload(lessons.load(number))
+    assert module.NUMBER == number and module.TITLE.strip() and module.CLAIM.strip()
+    assert callable(module.run) and callable(module.draw)
+    assert capsys.readouterr() == ("", "")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("number", LESSONS)
+def test_every_claim_holds(lesson_run, number, seed):
+    result = lesson_run(number, seed)
+    failed = [f"{c['statement']}: measured {c['measured']}, expected {c['expected']}"
+              for c in result["claims"] if not c["holds"]]
+    assert not failed, f"lesson {number} seed {seed}: " + "; ".join(failed)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("number", LESSONS)
+def test_json_holds_config_seed_measurements_and_claims(lesson_run, number, seed):
+    result = lesson_run(number, seed)
+    saved = json.loads(Path(result["files"][0]).read_text(encoding="utf-8"))
+    assert Path(result["files"][0]).name == f"lesson{number:02d}.json"
+    for key in _kit.REQUIRED_KEYS:
+        assert key in saved, f"lesson {number}: no {key!r} in the JSON"
+    assert saved["lesson"] == number and saved["seed"] == seed and saved["size"] == "quick"
+    assert saved["runtime_seconds"] >= 0 and {"numpy", "ntkedu"} <= set(saved["versions"])
+    assert saved["claims"], "a lesson must state at least one claim"
+    for c in saved["claims"]:
+        assert set(_kit.CLAIM_KEYS) <= set(c)
+        assert isinstance(c["statement"], str) and isinstance(c["expected"], str)
+        assert isinstance(c["measured"], float) and isinstance(c["holds"], bool)
+    assert saved == {k: v for k, v in result.items() if k != "files"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("number", LESSONS)
+def test_figures_are_written_and_redraw_from_the_json(lesson_run, number, seed, tmp_path):
+    result = lesson_run(number, seed)
+    pngs = [Path(f) for f in result["files"][1:]]
+    assert pngs and all(p.name.startswith(f"lesson{number:02d}_") for p in pngs)
+    assert all(is_png(p) for p in pngs)
+    redrawn = _kit.redraw(result["files"][0], tmp_path)
+    assert sorted(Path(p).name for p in redrawn) == sorted(p.name for p in pngs)
+    assert all(is_png(p) for p in redrawn)
+
+
+def test_the_same_seed_gives_the_same_numbers_and_another_seed_does_not(lesson_run, tmp_path):
+    again = _kit.run_lesson(1, "quick", 0, tmp_path, quiet=True)
+    assert again["measurements"] == lesson_run(1, 0)["measurements"]
+    assert again["measurements"] != lesson_run(1, 1)["measurements"]
+
+
+def test_summary_table_has_a_row_per_claim_with_its_verdict(lesson_run, tmp_path):
+    results = [lesson_run(n, 0) for n in LESSONS]
+    failure = _kit.Failure(99, "a broken lesson", "RuntimeError: boom")
+    text = Path(_kit.write_summary(results, tmp_path / "SUMMARY.md", [failure])).read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    n_claims = sum(len(r["claims"]) for r in results)
+    assert len(rows) == 1 + n_claims + 1                       # header, one per claim, the failure
+    assert rows[0].split("|")[1:6] == [" lesson ", " claim ", " measured ", " expected ", " verdict "]
+    assert sum(" holds " in row for row in rows) == sum(c["holds"] for r in results for c in r["claims"])
+    assert "RuntimeError: boom" in rows[-1] and "**failed**" in rows[-1]
+    assert f"of {n_claims} claims hold" in text
+
+
+# --------------------------------------------------------------------------------------------------
+# The kit
+# --------------------------------------------------------------------------------------------------
+
+def test_claim_and_to_jsonable_convert_numpy_and_refuse_what_json_cannot_hold():
+    c = _kit.claim("s", np.float32(0.5), "< 1", np.bool_(True))
+    assert c == {"statement": "s", "measured": 0.5, "expected": "< 1", "holds": True}
+    assert type(c["measured"]) is float and type(c["holds"]) is bool
+    with pytest.raises(ValueError, match="holds"):
+        _kit.claim("s", 0.5, "< 1", "yes")
+    with pytest.raises(ValueError, match="expected"):
+        _kit.claim("s", 0.5, "", True)
+    got = _kit.to_jsonable({"a": np.arange(3), 2: (np.int64(4), np.float64(1.5)), "b": np.bool_(False)})
+    assert got == {"a": [0, 1, 2], "2": [4, 1.5], "b": False}
+    assert json.loads(json.dumps(got)) == got
+    with pytest.raises(TypeError, match=r"result\['x'\]\[1\]"):
+        _kit.to_jsonable({"x": [1, object()]})
+
+
+def test_sizes_and_seeds():
+    assert _kit.check_size("quick") == "quick" and _kit.check_size("full") == "full"
+    with pytest.raises(ValueError, match="'huge'"):
+        _kit.check_size("huge")
+    a, b = _kit.seeds(3, 2)
+    assert np.random.default_rng(a).random() != np.random.default_rng(b).random()
+    assert np.random.default_rng(_kit.seeds(3, 5)[0]).random() == np.random.default_rng(a).random()
+    with pytest.raises(_kit.UsageError, match="-1"):
+        _kit.check_seed(-1)
+
+
+def _fake_lesson(number, fail=False):
+    def run(size="quick", seed=0, progress=None):
+        if fail:
+            raise RuntimeError("this lesson is broken")
+        return {"config": {}, "measurements": {"x": np.arange(3.0)},
+                "claims": [_kit.claim("x sums to 3", 3.0, "== 3", True)]}
+
+    def draw(result):
+        from ntkedu.plotting import figure
+        fig, ax = figure()
+        ax.plot(result["measurements"]["x"], label="x")
+        return {"x": fig}
+    return types.SimpleNamespace(NUMBER=number, TITLE=f"fake {number}", CLAIM="fake", run=run, draw=draw)
+
+
+def test_a_lesson_that_raises_is_reported_and_the_others_still_run(tmp_path, capsys):
+    results, failures = _kit.run_many([_fake_lesson(97, fail=True), _fake_lesson(98)], out_dir=tmp_path,
+                                      quiet=True)
+    assert [r["lesson"] for r in results] == [98] and [f.lesson for f in failures] == [97]
+    assert "this lesson is broken" in failures[0].error
+    out, err = capsys.readouterr()
+    assert "lesson 97 FAILED" in out and "lesson 98" in out and "Traceback" in err
+    assert is_png(tmp_path / "lesson98_x.png") and not (tmp_path / "lesson97.json").exists()
+
+
+def test_no_temporary_files_are_left_behind(tmp_path):
+    _kit.run_lesson(_fake_lesson(98), out_dir=tmp_path, quiet=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson98.json", "lesson98_x.png"]
+
+
+def test_notebooks_export_or_say_how_to_install(tmp_path):
+    from lessons import notebooks
+    try:
+        import jupytext  # noqa: F401
+    except ImportError:
+        with pytest.raises(_kit.UsageError, match=r"pip install -e '\.\[notebooks\]'"):
+            notebooks.export(tmp_path)
+        return
+    paths = notebooks.export(tmp_path / "nb", numbers=[1])
+    nb = json.loads(Path(paths[0]).read_text(encoding="utf-8"))
+    assert Path(paths[0]).name == f"{lessons.available()[1]}.ipynb"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    kinds = [c["cell_type"] for c in nb["cells"]]
+    assert kinds.count("markdown") >= 3 and kinds.count("code") >= 3
+
+
+def test_a_converted_notebook_still_executes(tmp_path, monkeypatch, capsys):
+    """Run the notebook's code cells in order in a fresh ``__main__``, as a Jupyter kernel does."""
+    try:
+        from lessons import notebooks
+        nb = notebooks.convert(1)
+    except _kit.UsageError as err:                             # jupytext not installed: the message says how
+        assert "pip install -e '.[notebooks]'" in str(err)
+        return
+    main = types.ModuleType("__main__")
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    monkeypatch.chdir(tmp_path)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, "<notebook cell>", "exec"), main.__dict__)
+    assert "holds" in capsys.readouterr().out
+    assert (tmp_path / _kit.DEFAULT_OUT / "lesson01.json").is_file()
+
+
+def test_lesson_1_debugger_entry_point_stops_in_mlp_backward():
+    code = "import lessons; grads = lessons.load(1).debug_backward(); print(sorted(grads))"
+    r = subprocess.run([sys.executable, "-c", code], input="where\nc\n", cwd=ROOT, capture_output=True,
+                       text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr
+    assert "networks.py" in r.stdout and "backward()" in r.stdout and "['W1', 'W2']" in r.stdout
+
+
+# --------------------------------------------------------------------------------------------------
+# python -m lessons
+# --------------------------------------------------------------------------------------------------
+
+def test_cli_lists_every_lesson_with_title_and_claim():
+    r = run_cli()
+    assert r.returncode == 0, r.stderr
+    for number in LESSONS:
+        module = lessons.load(number)
+        assert f"{number:2d}  {module.TITLE}" in r.stdout and module.CLAIM in r.stdout
+
+
+def test_cli_runs_one_lesson_and_redraws_it(tmp_path):
+    r = run_cli("run", "1", "--seed", "2", "--out", tmp_path, "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "lesson 01" in r.stdout and "holds" in r.stdout and r.stderr == ""
+    saved = json.loads((tmp_path / "lesson01.json").read_text(encoding="utf-8"))
+    assert saved["seed"] == 2
+    pngs = sorted(tmp_path.glob("lesson01_*.png"))
+    for p in pngs:
+        p.unlink()
+    r = run_cli("redraw", tmp_path / "lesson01.json")
+    assert r.returncode == 0, r.stderr
+    assert pngs and all(is_png(p) for p in pngs)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("run", "99"), "99"),
+    (("run", "seven"), "seven"),
+    (("run", "1", "--seed", "-3"), "-3"),
+    (("run", "1", "--seed", "1.5"), "1.5"),
+    (("run", "1", "--quick", "--full"), "--full"),
+    (("redraw", "no-such-file.json"), "no-such-file.json"),
+    (("frobnicate",), "frobnicate"),
+])
+def test_cli_user_errors_are_one_line_and_exit_code_2(args, fragment):
+    r = run_cli(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert fragment in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_cli_unwritable_out_folder_is_a_user_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    r = run_cli("run", "1", "--out", blocker / "sub", "--quiet")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert str(blocker / "sub") in r.stderr and len(r.stderr.strip().splitlines()) == 1
