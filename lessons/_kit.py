@@ -23,12 +23,13 @@ import numbers
 import os
 import platform
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
 
 import numpy as np
+
+from ntkedu._files import atomic_write, writable_folder
 
 __all__ = ["SIZES", "UsageError", "claim", "dumps", "check_size", "check_seed", "seeds", "ticker", "to_jsonable",
            "run_lesson", "run_many", "redraw", "summary_lines", "write_summary", "main",
@@ -191,38 +192,15 @@ def dumps(obj, indent: str = " ", _level: int = 0) -> str:
 
 def check_out_dir(out_dir) -> Path:
     """Create ``out_dir`` if needed and make sure a file can be written there, else UsageError."""
-    path = Path(out_dir)
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
-        os.close(fd)
-        os.remove(probe)
-    except OSError as err:
-        raise UsageError(f"cannot write to output folder {os.fspath(out_dir)!r}: "
-                         f"{err.strerror or err}") from None
-    return path
-
-
-def _umask_mode() -> int:
-    """The permissions an ordinary new file gets (mkstemp makes owner-only files)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+        return writable_folder(out_dir)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def _write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, _umask_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    atomic_write(path, text)
 
 
 def _check_result(result, number) -> None:
@@ -253,7 +231,6 @@ def _save_figures(module, result: dict, out_dir: Path) -> list:
     for name, fig in figures.items():
         path = out_dir / f"lesson{int(module.NUMBER):02d}_{name}.png"
         save(fig, path)
-        os.chmod(path, _umask_mode())
         paths.append(str(path))
     return paths
 
@@ -325,7 +302,11 @@ def redraw(json_file, out_dir=None) -> list:
         raise UsageError(f"{os.fspath(json_file)!r} is not a lesson result (no 'lesson' number)")
     module = lessons.load(result["lesson"])
     out = check_out_dir(path.parent if out_dir is None else out_dir)
-    return _save_figures(module, result, out)
+    try:
+        return _save_figures(module, result, out)
+    except (KeyError, IndexError, TypeError) as err:     # a JSON from another version of the lesson
+        raise UsageError(f"{os.fspath(json_file)!r} cannot be redrawn by lesson {result['lesson']}: "
+                         f"{type(err).__name__}: {err}") from None
 
 
 # --------------------------------------------------------------------------------------------------

@@ -252,6 +252,10 @@ def draw(result) -> dict:
 #   keeps h_L close to h_0, whose correlations between inputs are high, so its kernel is less well
 #   conditioned (λ_min/λ_max smaller) than the deep MLP's (compare lesson 5, where depth *improves*
 #   the MLP's conditioning).
+# - In the full run the MLP at L = 50, m = 256 shows bumps in its loss: at L/m ≈ 0.2 its
+#   finite-width kernel is larger than the infinite-width Θ̄ the step was normalised by, so the
+#   step sits near the edge of stability (paper.md §9.9). The ResNet with τ = 1/√L has no such
+#   trouble: its branch variances add up to L·τ² = 1 at any depth.
 
 # %%
 if __name__ == "__main__":

@@ -6,11 +6,10 @@
     >>> out, cache = net.forward(X)
 """
 
-from . import data, gradcheck, losses, ops
-from . import measure, ntk
+from . import data, gradcheck, losses, measure, ntk, ops, probes
 from .networks import CNN, MLP, ResNet
-from . import probes
 from .training import History, train
 
 __version__ = "0.1.0"
-__all__ = ["MLP", "ResNet", "CNN", "data", "losses", "ops", "gradcheck"]
+__all__ = ["MLP", "ResNet", "CNN", "train", "History", "data", "losses", "ops", "gradcheck",
+           "measure", "ntk", "probes"]

@@ -134,7 +134,7 @@ def _time_pair(name, config, target, engine, floor, repeat: int) -> Timing:
 # MLP: forward + backward against its matrix products
 # --------------------------------------------------------------------------------------------------
 
-def bench_mlp(n: int = 256, d: int = 32, width: int = 1024, depth: int = 4, *, repeat: int = 7,
+def bench_mlp(n: int = 256, d: int = 32, width: int = 1024, depth: int = 4, *, repeat: int = 11,
               seed: int = 0, dtype=np.float64, target: float = 1.15) -> Timing:
     """One full-batch forward + squared loss + backward of :class:`ntkedu.MLP` against its floor.
 
@@ -184,7 +184,7 @@ def bench_mlp(n: int = 256, d: int = 32, width: int = 1024, depth: int = 4, *, r
 # --------------------------------------------------------------------------------------------------
 
 def bench_cnn(n: int = 64, in_shape=(1, 8, 8), width: int = 16, depth: int = 3, kernel_size: int = 3, *,
-              repeat: int = 15, seed: int = 0, dtype=np.float64, target: float = 2.0) -> Timing:
+              repeat: int = 30, seed: int = 0, dtype=np.float64, target: float = 2.0) -> Timing:
     """One full-batch forward + squared loss + backward of :class:`ntkedu.CNN` against its floor.
 
     The floor is the im2col products alone, on window matrices built beforehand: cols_ℓ w_ℓᵀ for

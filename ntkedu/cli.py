@@ -19,12 +19,13 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from . import _files
 
 __all__ = ["main", "UsageError"]
 
@@ -134,34 +135,15 @@ def probe_list(text: str) -> list:
 
 def writable_folder(folder) -> Path:
     """Create ``folder`` if needed and prove a file can be written there — before any work starts."""
-    path = Path(folder)
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=path, prefix=".ntkedu-write-test-")
-        os.close(fd)
-        os.remove(probe)
-    except OSError as err:
-        raise UsageError(f"cannot write to output folder {os.fspath(folder)!r}: {err.strerror or err}") from None
-    return path
+        return _files.writable_folder(folder)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def write_json(obj, path) -> str:
     """Write ``obj`` as JSON at ``path`` atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh)
-            fh.write("\n")
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)            # mkstemp makes owner-only files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return str(path)
+    return _files.atomic_write(path, json.dumps(obj) + "\n")
 
 
 def read_json(path) -> dict:

@@ -82,7 +82,7 @@ class _Network:
 
     # The paper's initialisation (paper.md §1.2): one stream, drawn in the order A, W1..WL, B.
     def _init_params(self, shapes_and_vars) -> dict:
-        return {name: (self._rng.standard_normal(shape) * np.sqrt(var)).astype(self.dtype)
+        return {name: (self._rng.standard_normal(shape) * np.sqrt(var)).astype(self.dtype, copy=False)
                 for name, shape, var in shapes_and_vars}
 
     @property

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
+from .networks import RankOne
 from .ops import _ShapesRepr
 
 __all__ = ["kappa0", "kappa1", "analytic", "analytic_resnet", "empirical", "memory_estimate",
@@ -284,7 +285,7 @@ def memory_estimate(net, n, *, cross_outputs=False) -> int:
 
 
 def empirical(net, X, *, cross_outputs=False, verbose_memory=True):
-    """The empirical NTK Θ_m(x_i, x_j) = ⟨∇ŷ(x_i), ∇ŷ(x_j)⟩ over the trainable parameters (paper.md §6, §9.4).
+    """The empirical NTK Θ_m(x_i, x_j) = ⟨∇ŷ(x_i), ∇ŷ(x_j)⟩ over the trained parameters (§6, §9.4).
 
     **MLP and ResNet**: the layer-wise factorisation. The gradient of output k of sample i with
     respect to W_ℓ is the rank-one b_{i,ℓ,k} h_{i,ℓ−1}ᵀ (paper §1.3), and
@@ -322,33 +323,32 @@ def empirical(net, X, *, cross_outputs=False, verbose_memory=True):
         With ``cross_outputs=True``: (d_out, d_out, n, n), K[k, k'][i, j] = ⟨∇ŷ_{ik}, ∇ŷ_{jk'}⟩;
         ``K.transpose(2, 0, 3, 1).reshape(n·d_out, n·d_out)`` is the full (sample, output) Gram.
     """
-    n = len(X)
+    n = np.shape(X)[0] if np.ndim(X) else 0               # a bad X is reported by net.forward below
     _say_memory(memory_estimate(net, max(n, 1), cross_outputs=cross_outputs),
                 f"ntk.empirical: building the {n}×{n} kernel of {net._signature()}", verbose_memory)
     out, cache = net.forward(X)
     d_out = out.shape[1]
-    per_output = _cnn_per_layer_grads if net.kind == "cnn" else _rank_one_factors
     if cross_outputs:
-        grads = [per_output(net, _unit_dout(out, k), cache) for k in range(d_out)]
+        parts = [dict(_gradient_parts(net, _unit_dout(out, k), cache)) for k in range(d_out)]
         K = np.zeros((d_out, d_out, n, n), dtype=out.dtype)
         for k in range(d_out):
             for k2 in range(k, d_out):
-                K[k, k2] = sum(g(grads[k][name], grads[k2][name]) for name, g in _gram_of(net).items())
+                K[k, k2] = sum(_pair_gram(parts[k][name], parts[k2][name]) for name in net.trainable)
                 K[k2, k] = K[k, k2].T
         return K
     K = np.zeros((d_out, n, n), dtype=out.dtype)
-    right_grams = {}                                     # ⟨h_{ℓ−1}, h'_{ℓ−1}⟩ is the same for every output
+    right_grams = {}                       # ⟨h_{ℓ−1}, h'_{ℓ−1}⟩ is the same for every output: share it
     for k in range(d_out):
-        if net.kind == "cnn":
-            for name, G in _cnn_per_layer_grads(net, _unit_dout(out, k), cache, lazy=True):
-                K[k] += G @ G.T                          # one layer's per-sample gradients at a time
-        else:
-            for name, f in net.gradient_factors(_unit_dout(out, k), cache).items():
-                if name not in right_grams:
-                    right_grams[name] = f.right @ f.right.T
-                K[k] += (f.left @ f.left.T) * right_grams[name]
-                if d_out == 1:
-                    del right_grams[name]                # nothing to share: keep memory at O(n²)
+        for name, part in _gradient_parts(net, _unit_dout(out, k), cache):
+            if net.kind == "cnn":
+                K[k] += part @ part.T      # one layer's per-sample gradients, dropped after this line
+                continue
+            right = right_grams.get(name)
+            if right is None:
+                right = part.right @ part.right.T
+                if d_out > 1:
+                    right_grams[name] = right
+            K[k] += (part.left @ part.left.T) * right
     return K[0] if d_out == 1 else K
 
 
@@ -358,37 +358,38 @@ def _unit_dout(out, k):
     return dout
 
 
-def _rank_one_factors(net, dout, cache):
-    return net.gradient_factors(dout, cache)
-
-
-def _gram_of(net):
-    """name -> function(a, b) giving ⟨grad_i of a, grad_j of b⟩ for the stored per-output gradients."""
+def _gradient_parts(net, dout, cache):
+    """(name, part) for each trainable name: a RankOne factor pair (MLP/ResNet) or the flattened
+    (n, params_ℓ) per-sample gradients of one CNN layer, produced one layer at a time."""
     if net.kind == "cnn":
-        return {name: (lambda a, b: a @ b.T) for name in net.trainable}
-    return {name: (lambda a, b: (a.left @ b.left.T) * (a.right @ b.right.T)) for name in net.trainable}
+        return _cnn_per_layer_grads(net, dout, cache)
+    return net.gradient_factors(dout, cache).items()
 
 
-def _cnn_per_layer_grads(net, dout, cache, lazy=False):
-    """Per-sample gradients of a CNN, flattened to (n, params_ℓ), one trainable name at a time.
+def _pair_gram(a, b):
+    """[⟨grad_i from a, grad_j from b⟩]_{ij} for two parts of :func:`_gradient_parts`."""
+    if isinstance(a, RankOne):                           # ⟨u₁v₁ᵀ, u₂v₂ᵀ⟩_F = ⟨u₁, u₂⟩⟨v₁, v₂⟩
+        return (a.left @ b.left.T) * (a.right @ b.right.T)
+    return a @ b.T
 
-    Sample i's gradient of a convolution is dg_iᵀ·windows_i: (F, P)·(P, s²C), a batched product over
-    the H·W positions P. ``lazy=True`` yields (name, G) so that only one layer's block is alive.
+
+def _cnn_per_layer_grads(net, dout, cache):
+    """Yields (name, G): a CNN's per-sample gradients of one trainable name, flattened to (n, params).
+
+    Sample i's gradient of a convolution is dg_i·windows_i: (F, P)·(P, s²C), a batched product over
+    the H·W positions P. A generator, so that only one layer's block is alive at a time.
     """
-    def layers():
-        dg = net.backward_signals(dout, cache)
-        n = len(dout)
-        for name in net.trainable:
-            if name == "B":
-                G = (dout[:, :, None] * cache.h[-1].reshape(n, 1, -1)).reshape(n, -1)
-            else:
-                l = 0 if name == "A" else int(name[1:])
-                F = dg[l].shape[1]
-                d = dg[l].reshape(n, F, -1)                              # (n, F, P)
-                win = cache.conv[l].cols.reshape(n, d.shape[2], -1)      # (n, P, s·s·C)
-                G = np.matmul(d, win).reshape(n, -1)                     # (n, F·s·s·C)
-            yield name, G
-    return layers() if lazy else dict(layers())
+    dg = net.backward_signals(dout, cache)
+    n = len(dout)
+    for name in net.trainable:
+        if name == "B":                                              # ∇_B ŷ_k = e_k vec(h_L)ᵀ
+            G = (dout[:, :, None] * cache.h[-1].reshape(n, 1, -1)).reshape(n, -1)
+        else:
+            l = 0 if name == "A" else int(name[1:])
+            d = dg[l].reshape(n, dg[l].shape[1], -1)                 # (n, F, P)
+            win = cache.conv[l].cols.reshape(n, d.shape[2], -1)      # (n, P, s·s·C)
+            G = np.matmul(d, win).reshape(n, -1)                     # (n, F·s·s·C)
+        yield name, G
 
 
 # --------------------------------------------------------------------------------------------------

@@ -7,12 +7,13 @@ it drew; :func:`save` writes a PNG atomically (temporary file, then rename).
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._files import atomic_write
 from .measure import loglog_slope
 
 __all__ = ["figure", "save", "loglog_fit", "loss_curves"]
@@ -27,19 +28,10 @@ def figure(ncols: int = 1, nrows: int = 1, *, width: float = 5.0, height: float 
 
 def save(fig, path, dpi: int = 100) -> str:
     """Write ``fig`` as a PNG at ``path`` without ever leaving a half-written file. Returns the path."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format="png", dpi=dpi)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return atomic_write(path, buffer.getvalue())
 
 
 def loglog_fit(ax, x, y, label: str, *, fit_min=None, marker="o", color=None):

@@ -18,10 +18,9 @@ classification) accuracy every ``record_every`` steps, plus whatever the probes 
 
 from __future__ import annotations
 
+import io
 import json
 import numbers
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _checks, losses
+from ._files import atomic_write
 from . import probes as _probes
 
 __all__ = ["train", "History", "normalised_lr", "DIVERGENCE_FACTOR"]
@@ -170,19 +170,11 @@ class History:
         suffix = path.suffix.lower()
         if suffix not in (".json", ".npz"):
             raise ValueError(f"path must end in .json or .npz, got {str(path)!r}")
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent or ".")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                if suffix == ".json":
-                    f.write(json.dumps({"format": _FORMAT, **self.as_dict()}, indent=1).encode())
-                else:
-                    np.savez(f, **self._arrays())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        return str(path)
-
+        if suffix == ".json":
+            return atomic_write(path, json.dumps({"format": _FORMAT, **self.as_dict()}))
+        buffer = io.BytesIO()
+        np.savez(buffer, **self._arrays())
+        return atomic_write(path, buffer.getvalue())
     def _arrays(self) -> dict:
         arrays = {"steps": np.asarray(self.steps, dtype=np.int64)}
         for key in ("loss", "grad_norm_sq", "time"):

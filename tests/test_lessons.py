@@ -260,19 +260,31 @@ def test_cli_runs_one_lesson_and_redraws_it(tmp_path):
     (("run", "1", "--seed", "-3"), "-3"),
     (("run", "1", "--seed", "1.5"), "1.5"),
     (("run", "1", "--quick", "--full"), "--full"),
+    (("run", "all", "1"), "all"),
     (("redraw", "no-such-file.json"), "no-such-file.json"),
     (("frobnicate",), "frobnicate"),
 ])
-def test_cli_user_errors_are_one_line_and_exit_code_2(args, fragment):
-    r = run_cli(*args)
-    assert r.returncode == 2, (r.stdout, r.stderr)
-    assert fragment in r.stderr and "Traceback" not in r.stderr
+def test_cli_user_errors_are_one_line_and_exit_code_2(args, fragment, capsys):
+    from lessons.__main__ import main
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and fragment in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_unknown_lesson_in_a_real_process_has_no_traceback():
+    r = run_cli("run", "99", "--quiet")
+    assert r.returncode == 2 and "99" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-def test_cli_unwritable_out_folder_is_a_user_error(tmp_path):
+def test_cli_unwritable_out_folder_is_a_user_error(tmp_path, capsys):
+    from lessons.__main__ import main
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    r = run_cli("run", "1", "--out", blocker / "sub", "--quiet")
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert str(blocker / "sub") in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "1", "--out", str(blocker / "sub"), "--quiet"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and str(blocker / "sub") in err and len(err.strip().splitlines()) == 1
+    assert blocker.read_text() == "not a folder"

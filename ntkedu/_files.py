@@ -1,0 +1,47 @@
+"""Writing output files so that a crash or a full disk never leaves one half-written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write", "writable_folder"]
+
+
+def atomic_write(path, data) -> str:
+    """Write ``data`` (str or bytes) to ``path`` via a temporary file in the same folder, then rename.
+
+    The file gets the permissions of an ordinary new file (``mkstemp`` alone would make it
+    owner-only). Returns the path as a string.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return str(path)
+
+
+def writable_folder(folder) -> Path:
+    """Create ``folder`` if needed and prove a file can be written there, before any work starts.
+
+    Raises ``ValueError`` naming the folder and the reason otherwise.
+    """
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+        os.close(fd)
+        os.remove(probe)
+    except OSError as err:
+        raise ValueError(f"cannot write to output folder {os.fspath(folder)!r}: {err.strerror or err}") from None
+    return path
