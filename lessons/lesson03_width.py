@@ -144,8 +144,9 @@ def run(size="quick", seed=0, progress=None) -> dict:
     Y = data.regression_targets(cfg["n"], rng=rng)
     Kbar = ntk.analytic(X, cfg["depth"])
     lam = ntk.eigen(Kbar).values                                      # descending
-    # kernel GD's worst-case loss rate per step: F shrinks at least by (1 − ηmλ_min)² each step
-    kernel_rate = float(-2 * np.log(1 - cfg["lr_scale"] * lam[-1] / lam[0]))
+    # kernel GD's worst-case loss rate per step: F shrinks at least by max_i (1 − ηmλ_i)² each step
+    # (the slowest direction is λ_min for lr_scale ≤ 1)
+    kernel_rate = float(-2 * np.log(np.max(np.abs(1 - cfg["lr_scale"] * lam / lam[0]))))
 
     runs = [_one_width(X, Y, Kbar, m, cfg, s, progress) for m, s in zip(widths, width_seqs)]
 
@@ -163,7 +164,7 @@ def run(size="quick", seed=0, progress=None) -> dict:
                    "mean_t ‖u_t − u_t^kernel‖/‖u_0 − y‖ against m", gap_slope,
                    "< 0 (≈ −½: Θ_m/m − Θ̄ = O(m^−½), paper.md §6.2)", bool(ok and gap_slope < 0)),
         _kit.claim(f"Theorem 1's linear rate: widest net (m = {widest['width']}) mean rate "
-                   "log(F_0/F_T)/T ÷ kernel GD's worst-case rate −2·log(1 − ηmλ_min(Θ̄))", rate_ratio,
+                   "log(F_0/F_T)/T ÷ kernel GD's worst-case rate −2·log max_i|1 − ηmλ_i(Θ̄)|", rate_ratio,
                    f"≥ {RATE_FRACTION}", bool(ok and rate_ratio >= RATE_FRACTION)),
     ]
     return {"config": {**cfg, "parameterisation": "standard/He; A, B fixed; only W_1..W_L trained",

@@ -83,7 +83,8 @@ SLOPE_RANGE = (-1.3, -0.7)   # Theorem 2: T ∝ 1/b, slope −1 with room for SG
 # once per epoch.
 
 # %%
-def _sgd_run(net, X, Y, cfg, b, epochs, seed_seq, progress):
+def train_with_batch(net, X, Y, cfg, b, epochs, seed_seq, progress):
+    """Train with batch size b (b = n: GD) and η_b = (b/n)·η_GD for ``epochs`` epochs; one record per epoch."""
     n = len(X)
     hist = ntkedu.train(net, X, Y, steps=epochs * n // b, lr_scale=cfg["lr_scale"] * b / n,
                         batch_size=b, record_every=n // b, seed=seed_seq, progress=progress)
@@ -105,7 +106,7 @@ def run(size="quick", seed=0, progress=None) -> dict:
     net0 = ntkedu.MLP(d, cfg["width"], cfg["depth"], rng=np.random.default_rng(net_seq))
 
     streams = batches_seq.spawn(len(bs))                         # one batch stream per b
-    gd = _sgd_run(net0.copy(), X, Y, cfg, n, cfg["max_epochs"], streams[-1], progress)
+    gd = train_with_batch(net0.copy(), X, Y, cfg, n, cfg["max_epochs"], streams[-1], progress)
     e_gd = gd["epochs_to_eps"]
     budget = cfg["max_epochs"] if e_gd is None else math.ceil(cfg["budget_factor"] * e_gd)
     keep = sum(1 for e in gd["epochs"] if e <= budget)          # draw GD over the same epochs
@@ -115,7 +116,7 @@ def run(size="quick", seed=0, progress=None) -> dict:
     for b, child in zip(bs[:-1], streams):
         if progress is not None:
             progress.label = f"lesson 11 (b = {b})"
-        runs.append(_sgd_run(net0.copy(), X, Y, cfg, b, budget, child, progress))
+        runs.append(train_with_batch(net0.copy(), X, Y, cfg, b, budget, child, progress))
     runs.append(gd)
 
     reached = all(r["steps_to_eps"] is not None for r in runs)

@@ -1,6 +1,12 @@
 """Shared test helpers."""
 
-import numpy as np
+import os
+
+# One BLAS thread per process: the test networks are small, where OpenBLAS's threads cost more
+# than they save, and a run on a busy machine stays predictable. Set before NumPy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 import pytest
 
 
