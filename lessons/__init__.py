@@ -18,6 +18,8 @@ import importlib
 import re
 from pathlib import Path
 
+import ntkedu  # noqa: F401  (first, so its BLAS thread default applies before NumPy loads)
+
 __all__ = ["available", "load"]
 
 _PATTERN = re.compile(r"^lesson(\d\d)_([a-z0-9_]+)\.py$")

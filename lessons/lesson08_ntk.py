@@ -60,10 +60,10 @@ CLAIM = ("Θ_m/m → Θ̄ with error ∝ m^{−1/2}; the kernel drifts less duri
 
 SIZES = {
     "quick": dict(n=40, d=16, depth=3, kernel_widths=[128, 256, 512, 1024, 2048],
-                  kernel_nets=[8, 6, 4, 3, 2], widths=[128, 256, 512, 1024], train_nets=[6, 4, 3, 2],
+                  kernel_nets=[8, 8, 6, 4, 3], widths=[128, 256, 512, 1024], train_nets=[6, 4, 3, 2],
                   steps=60, record_every=6, lr_scale=1.0, fit_min=256),
     "full": dict(n=40, d=16, depth=3, kernel_widths=[128, 256, 512, 1024, 2048, 4096],
-                 kernel_nets=[16, 12, 8, 6, 4, 3], widths=[128, 256, 512, 1024, 2048],
+                 kernel_nets=[16, 12, 10, 8, 8, 6], widths=[128, 256, 512, 1024, 2048],
                  train_nets=[8, 6, 4, 2, 2], steps=200, record_every=10, lr_scale=1.0, fit_min=256),
 }
 
