@@ -54,9 +54,9 @@ import numpy as np
 import ntkedu
 from lessons import _kit
 from ntkedu import data, ntk
-from ntkedu.measure import loglog_slope
+from ntkedu.measure import first_step_below, loglog_slope
 from ntkedu.plotting import figure, loglog_fit
-from ntkedu.probes import Probe
+from ntkedu.probes import Outputs
 
 NUMBER = 3
 TITLE = "Width: geometric loss decay, curves collapse as m grows (Theorem 1)"
@@ -77,18 +77,9 @@ THETA_BAR = r"$\bar{\Theta}$"   # Θ̄ in figure text (matplotlib mathtext)
 # ## Recording the outputs
 #
 # The kernel prediction is a statement about the outputs u_t = (ŷ_1, …, ŷ_n) at every step. A probe
-# (`ntkedu.probes.Probe`) observes the run without changing it; this one keeps u_t.
+# observes the run without changing it; `ntkedu.probes.Outputs` keeps u_t.
 
 # %%
-class Outputs(Probe):
-    """Keeps the network's outputs u_t (n values, d_out = 1) at every recorded step."""
-
-    name = "outputs"
-
-    def measure(self, step, net, X, Y, out, cache, grads, loss) -> dict:
-        return {"u": out[:, 0].tolist()}
-
-
 def log_linear_fit(steps, loss):
     """Fit log F_t = a − r·t by least squares: returns (rate r per step, R² of the fit)."""
     t, logF = np.asarray(steps, float), np.log(np.asarray(loss, float))
@@ -96,12 +87,6 @@ def log_linear_fit(steps, loss):
     residual = logF - (intercept + slope * t)
     r2 = 1.0 - np.sum(residual**2) / np.sum((logF - logF.mean()) ** 2)
     return float(-slope), float(r2)
-
-
-def first_step_below(loss, eps):
-    """The first step t with loss[t] ≤ eps·loss[0], or None."""
-    below = np.flatnonzero(np.asarray(loss) <= eps * loss[0])
-    return int(below[0]) if below.size else None
 
 
 # %% [markdown]
@@ -119,7 +104,7 @@ def _one_width(X, Y, Kbar, m, cfg, seed_seq, progress):
         progress.label = f"lesson 03 (m = {m})"
     hist = ntkedu.train(net, X, Y, steps=cfg["steps"], lr_scale=cfg["lr_scale"], probes=[Outputs()],
                         progress=progress)
-    U = np.asarray(hist.probes["outputs"]["u"])                       # (T+1, n)
+    U = np.asarray(hist.probes["outputs"]["u"])[:, :, 0]             # (T+1, n)
     # Θ̄ with η·m in place of η: the product ηΘ is what kernel GD needs (ntk.kernel_gd_prediction)
     pred = ntk.kernel_gd_prediction(Kbar, U[0], Y, hist.lr * m, hist.steps, return_outputs=True)
     r0 = np.linalg.norm(U[0] - Y[:, 0])

@@ -41,9 +41,9 @@ import numpy as np
 import ntkedu
 from lessons import _kit
 from ntkedu import data, ntk
-from ntkedu.measure import loglog_slope
+from ntkedu.measure import first_step_below, loglog_slope
 from ntkedu.plotting import figure, loglog_fit
-from ntkedu.probes import Probe
+from ntkedu.probes import Outputs
 
 NUMBER = 5
 TITLE = "Depth: deeper is not slower, finite-width effects grow with L/m (Theorem 1, §6.2)"
@@ -70,21 +70,6 @@ THETA_BAR = r"$\bar{\Theta}$"     # Θ̄ in figure text (matplotlib mathtext)
 # finite-width effect.
 
 # %%
-class Outputs(Probe):
-    """Keeps the network's outputs u_t (n values, d_out = 1) at every recorded step."""
-
-    name = "outputs"
-
-    def measure(self, step, net, X, Y, out, cache, grads, loss) -> dict:
-        return {"u": out[:, 0].tolist()}
-
-
-def first_step_below(loss, eps):
-    """The first step t with loss[t] ≤ eps·loss[0], or None."""
-    below = np.flatnonzero(np.asarray(loss) <= eps * loss[0])
-    return int(below[0]) if below.size else None
-
-
 def init_statistics(X, Kbar, depth, cfg, seed_seqs):
     """rms over nets of log(mean_i ‖h_{i,L}‖) and of ‖Θ_0/m − Θ̄‖_F/‖Θ̄‖_F, plus the raw values."""
     m = cfg["width"]
@@ -117,7 +102,7 @@ def _one_depth(X, Y, L, cfg, seq, progress):
     if progress is not None:
         progress.label = f"lesson 05 (L = {L})"
     hist = ntkedu.train(net, X, Y, steps=T, lr_scale=cfg["lr_scale"], probes=[Outputs()], progress=progress)
-    U = np.asarray(hist.probes["outputs"]["u"])
+    U = np.asarray(hist.probes["outputs"]["u"])[:, :, 0]             # (T+1, n)
     long_pred = ntk.kernel_gd_prediction(Kbar, U[0], Y, hist.lr * m, KERNEL_HORIZON * T)
     pred = ntk.kernel_gd_prediction(Kbar, U[0], Y, hist.lr * m, hist.steps, return_outputs=True)
     gap = np.mean(np.linalg.norm(U - pred.outputs[:, :, 0], axis=1)) / np.linalg.norm(U[0] - Y[:, 0])

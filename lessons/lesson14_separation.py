@@ -44,9 +44,9 @@ import numpy as np
 import ntkedu
 from lessons import _kit
 from ntkedu import data, ntk
-from ntkedu.measure import loglog_slope
+from ntkedu.measure import first_step_below, loglog_slope
 from ntkedu.plotting import figure, loglog_fit
-from ntkedu.probes import Probe
+from ntkedu.probes import Outputs, Probe
 
 NUMBER = 14
 TITLE = "Separation δ: smaller δ, smaller λ_min(Θ̄), slower convergence (Theorem 1)"
@@ -93,15 +93,6 @@ def random_orthogonal(z0, rng):
     return v / np.linalg.norm(v)
 
 
-class Outputs(Probe):
-    """Keeps the network's outputs u_t (n values, d_out = 1) at every recorded step."""
-
-    name = "outputs"
-
-    def measure(self, step, net, X, Y, out, cache, grads, loss) -> dict:
-        return {"u": out[:, 0].tolist()}
-
-
 class PairKernel(Probe):
     """The network's kernel along the pair's direction, pᵀ Θ_t p / m with p = (e_0 − e_{n−1})/√2.
 
@@ -125,12 +116,6 @@ class PairKernel(Probe):
             return {}
         K = ntk.empirical(net, X) / net.width
         return {"t": t, "value": float(self.p @ K @ self.p)}
-
-
-def first_step_below(loss, eps):
-    """The first step t with loss[t] ≤ eps·loss[0], or None."""
-    below = np.flatnonzero(np.asarray(loss) <= eps * loss[0])
-    return int(below[0]) if below.size else None
 
 
 # %% [markdown]
@@ -160,7 +145,7 @@ def train_until(net, X, Y, cfg, progress=None):
         for key in pk:
             pk[key] += [new[key][i] for i in keep]
         diverged = hist.diverged
-    return lr, np.asarray(loss), np.asarray(U), pk, diverged
+    return lr, np.asarray(loss), np.asarray(U)[:, :, 0], pk, diverged
 
 
 def _one_delta(X, Y, net0, delta, cfg, progress):

@@ -25,7 +25,7 @@ from . import _checks, losses
 from .ntk import kappa1
 from .ops import _ShapesRepr, conv_backward_x
 
-__all__ = ["loglog_slope", "spectral_norm", "forward_norms", "layer_product_norms", "LayerProducts",
+__all__ = ["loglog_slope", "first_step_below", "spectral_norm", "forward_norms", "layer_product_norms", "LayerProducts",
            "backward_norms", "BackwardNorms", "separation_by_layer", "SeparationByLayer",
            "separation_prediction", "separation_limit", "random_direction", "semi_smoothness",
            "SemiSmoothness"]
@@ -62,6 +62,16 @@ def _rows(a):
 # --------------------------------------------------------------------------------------------------
 # Spectral norms by power iteration (paper.md §9.6)
 # --------------------------------------------------------------------------------------------------
+
+def first_step_below(values, eps):
+    """The first index t with values[t] <= eps · values[0] (e.g. steps to reach ε·F(W_0)), or None.
+
+    values : 1-D sequence, such as a loss curve recorded at every step or a kernel-GD prediction.
+    """
+    values = np.asarray(values, dtype=float)
+    below = np.flatnonzero(values <= eps * values[0])
+    return int(below[0]) if below.size else None
+
 
 def spectral_norm(A, *, iterations: int = 30, rng=0) -> float:
     """‖A‖_2 by power iteration on AᵀA from a random start (paper.md §9.6).

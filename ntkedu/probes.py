@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Probe", "Distance", "Flips", "KernelDrift", "GradLossRatio", "PROBES", "resolve",
-           "spectral_norm"]
+from .measure import spectral_norm
+
+__all__ = ["Probe", "Distance", "Flips", "KernelDrift", "GradLossRatio", "Outputs", "PROBES", "resolve"]
 
 
 class Probe:
@@ -73,30 +74,6 @@ class Probe:
         return f"{type(self).__name__}()"
 
 
-def spectral_norm(M, *, n_iter: int = 30, seed: int = 0) -> float:
-    """‖M‖_2, the largest singular value, by power iteration on MᵀM (paper.md §9.6).
-
-    M : (p, ...) array, read as the (p, q) matrix ``M.reshape(p, -1)`` (for a convolution kernel
-    (m, m, s, s) this is the im2col weight matrix, not the operator norm of the convolution).
-
-    A fixed number of iterations from a start vector drawn by ``default_rng(seed)`` makes the value
-    deterministic. Power iteration approaches ‖M‖_2 from below; for a random Gaussian W⁰ at
-    m = 1024, 30 iterations land about 1.5% below the exact value, and much closer for the nearly
-    low-rank movement ΔW of a GD run. A zero matrix gives 0.
-    """
-    M = np.asarray(M)
-    M = M.reshape(M.shape[0], -1)
-    v = np.random.default_rng(seed).standard_normal(M.shape[1]).astype(M.dtype)
-    v /= np.linalg.norm(v)
-    for _ in range(n_iter):
-        w = M.T @ (M @ v)
-        norm = np.linalg.norm(w)
-        if norm == 0:
-            return 0.0
-        v = w / norm
-    return float(np.linalg.norm(M @ v))
-
-
 class Distance(Probe):
     """How far the trained weights moved from their initialisation (paper.md §2.1(a), §3.6).
 
@@ -110,7 +87,7 @@ class Distance(Probe):
     The first three are lists over layers at each record. A lesson must say which norm it plots:
     relative Frobenius falls like 1/m because ‖W_ℓ⁰‖_F ≈ √(2m) while ‖W_ℓ⁰‖_2 ≈ 2√2.
 
-    Spectral norms come from :func:`spectral_norm` with ``n_iter`` iterations and ``seed``.
+    Spectral norms come from :func:`ntkedu.measure.spectral_norm` with ``n_iter`` iterations and ``seed``.
     Cost per record: ``n_iter`` pairs of matrix-vector products per layer, plus one copy of the
     trained weights kept from step 0.
     """
@@ -125,13 +102,13 @@ class Distance(Probe):
         self.layers = tuple(net.trainable)
         self.W0 = {name: net.params[name].copy() for name in self.layers}
         self.fro0 = {name: float(np.linalg.norm(W)) for name, W in self.W0.items()}
-        self.spec0 = {name: spectral_norm(W, n_iter=self.n_iter, seed=self.seed) for name, W in self.W0.items()}
+        self.spec0 = {name: spectral_norm(W, iterations=self.n_iter, rng=self.seed) for name, W in self.W0.items()}
         self.values["layers"] = list(self.layers)
 
     def measure(self, step, net, X, Y, out, cache, grads, loss) -> dict:
         dW = {name: net.params[name] - self.W0[name] for name in self.layers}
         fro = [float(np.linalg.norm(dW[name])) for name in self.layers]
-        spec = [spectral_norm(dW[name], n_iter=self.n_iter, seed=self.seed) for name in self.layers]
+        spec = [spectral_norm(dW[name], iterations=self.n_iter, rng=self.seed) for name in self.layers]
         return {"abs_frobenius": fro,
                 "rel_frobenius": [f / self.fro0[name] for f, name in zip(fro, self.layers)],
                 "rel_spectral": [s / self.spec0[name] for s, name in zip(spec, self.layers)],
@@ -216,7 +193,22 @@ class GradLossRatio(Probe):
 
 
 #: The probes :func:`ntkedu.train` knows by name.
-PROBES = {"distance": Distance, "flips": Flips, "kernel_drift": KernelDrift, "grad_ratio": GradLossRatio}
+class Outputs(Probe):
+    """The network's outputs u_t = ŷ(W_t; X), (n, d_out), at every recorded step.
+
+    Kernel GD predicts exactly these (paper.md §6.1): compare them with
+    ``ntk.kernel_gd_prediction(..., return_outputs=True).outputs``. ``values["u"]`` is a list over
+    records of (n, d_out) nested lists.
+    """
+
+    name = "outputs"
+
+    def measure(self, step, net, X, Y, out, cache, grads, loss) -> dict:
+        return {"u": out.tolist()}
+
+
+PROBES = {"distance": Distance, "flips": Flips, "kernel_drift": KernelDrift, "grad_ratio": GradLossRatio,
+          "outputs": Outputs}
 
 
 def resolve(probes) -> list:

@@ -142,3 +142,12 @@ def test_semi_smoothness_rejects_bad_directions():
         measure.semi_smoothness(net, X, Y, {"W1": np.zeros((8, 8))}, [0.1])
     with pytest.raises(ValueError, match="sizes"):
         measure.semi_smoothness(net, X, Y, {"W1": np.ones((8, 8))}, [-0.1])
+
+
+def test_spectral_norm_of_low_rank_and_zero_matrices():
+    rng = np.random.default_rng(0)
+    low_rank = rng.standard_normal((50, 3)) @ np.diag([5.0, 1.0, 0.5]) @ rng.standard_normal((3, 40))
+    assert measure.spectral_norm(low_rank) == pytest.approx(np.linalg.norm(low_rank, 2), rel=1e-8)
+    gaussian = rng.standard_normal((60, 60))
+    assert measure.spectral_norm(gaussian) == measure.spectral_norm(gaussian)     # deterministic
+    assert measure.spectral_norm(np.zeros((4, 3, 2))) == 0.0
