@@ -151,3 +151,9 @@ def test_spectral_norm_of_low_rank_and_zero_matrices():
     gaussian = rng.standard_normal((60, 60))
     assert measure.spectral_norm(gaussian) == measure.spectral_norm(gaussian)     # deterministic
     assert measure.spectral_norm(np.zeros((4, 3, 2))) == 0.0
+
+
+def test_first_step_below():
+    loss = [10.0, 5.0, 1.0, 0.5]
+    assert measure.first_step_below(loss, 0.1) == 2
+    assert measure.first_step_below(loss, 0.01) is None

@@ -142,3 +142,17 @@ def test_a_probe_instance_starts_afresh_in_each_run_and_custom_probes_work():
     assert len(first.probes["output_norm"]["norm"]) == 5
     assert len(second.probes["output_norm"]["norm"]) == 3
     assert second.probes["output_norm"]["norm"][0] == first.probes["output_norm"]["norm"][-1]
+
+
+# ---- Outputs -----------------------------------------------------------------------------------
+
+def test_outputs_probe_records_the_outputs_and_changes_nothing():
+    X, Y = data.unit_inputs(8, 5, rng=0), data.regression_targets(8, rng=1)
+    net_a, net_b = ntkedu.MLP(5, 32, 2, seed=2), ntkedu.MLP(5, 32, 2, seed=2)
+    u0, _ = net_a.forward(X)
+    with_probe = ntkedu.train(net_a, X, Y, steps=5, lr_scale=1.0, probes=["outputs"])
+    without = ntkedu.train(net_b, X, Y, steps=5, lr_scale=1.0)
+    assert with_probe.loss == without.loss
+    U = np.asarray(with_probe.probes["outputs"]["u"])
+    assert U.shape == (6, 8, 1) and np.array_equal(U[0], u0)
+    assert np.isclose(0.5 * np.sum((U[-1] - Y) ** 2), with_probe.loss[-1])
