@@ -16,7 +16,6 @@ is exactly what the first run drew. Every file is written atomically (temporary 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import math
 import numbers

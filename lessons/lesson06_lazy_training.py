@@ -57,13 +57,12 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from matplotlib.ticker import NullLocator
 
 import ntkedu
 from lessons import _kit
 from ntkedu import data
 from ntkedu.measure import loglog_slope
-from ntkedu.plotting import figure, loglog_fit
+from ntkedu.plotting import figure, loglog_fit, width_axis
 
 NUMBER = 6
 TITLE = "Lazy training: distance from init and flipped ReLUs (§2.1a, §3.5–3.6)"
@@ -214,7 +213,7 @@ def draw(result) -> dict:
         ax.set_ylabel(label)
         ax.set_title(f"§3.6: relative {'spectral' if key == 'rel_spectral' else 'Frobenius'} distance")
     for ax in axes:
-        _width_axis(ax, widths)
+        width_axis(ax, widths)
         ax.legend(fontsize="x-small")
     fig.suptitle("Lazy training (Theorem 1, §2.1a, §3.6): distance from initialisation against width\n"
                  + subtitle, fontsize="small")
@@ -228,7 +227,7 @@ def draw(result) -> dict:
     _reference(ax, widths, series["flips"], -0.5, fit_min, "∝ m^(−1/2) (generic)", style=":")
     _reference(ax, widths, series["flips"], -1 / 3, fit_min,
                f"∝ m^(−1/3) (worst case); mean over layers: slope {slopes['flips']:+.2f}", style="-.")
-    _width_axis(ax, widths)
+    width_axis(ax, widths)
     ax.set_ylabel("fraction of ReLUs with D_ℓ(W_T) ≠ D_ℓ(W_0)")
     ax.set_title("Lemma 8.2: flipped ReLUs after T steps")
     ax.legend(fontsize="x-small")
@@ -250,13 +249,6 @@ def draw(result) -> dict:
     fig.suptitle("Few ReLUs flip (Lemma 8.2, claim C8)\n" + subtitle, fontsize="small")
     figs["flips"] = fig
     return figs
-
-
-def _width_axis(ax, widths):
-    """x axis labelled with the widths themselves (no crowded minor labels)."""
-    ax.set_xticks(widths, labels=[str(int(w)) for w in widths])
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlabel("width m")
 
 
 def _reference(ax, widths, values, slope, fit_min, label, style=":"):

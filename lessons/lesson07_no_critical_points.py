@@ -48,13 +48,12 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from matplotlib.ticker import NullLocator
 
 import ntkedu
 from lessons import _kit
 from ntkedu import data, measure, ntk
 from ntkedu.measure import loglog_slope
-from ntkedu.plotting import figure, loglog_fit
+from ntkedu.plotting import figure, loglog_fit, width_axis
 
 NUMBER = 7
 TITLE = "No critical points and semi-smoothness (Theorems 3, 4)"
@@ -146,7 +145,6 @@ def run(size="quick", seed=0, progress=None) -> dict:
     floors = np.array([min(r["ratio"]) for r in per_width])                 # min_t ‖∇F‖²/F
     floors_normalised = np.array([min(r["ratio_normalised"]) for r in per_width])
     floor_slope = loglog_slope(widths, floors)
-    kernel_floor = 2 * lam[-1]                                               # 2 λ_min(Θ̄)
     lowest = float(floors_normalised.min())
     same_m = cfg["widths"].index(m_x)
     d_out_ratio = min(extra["ratio_normalised"]) / floors_normalised[same_m]
@@ -220,7 +218,7 @@ def draw(result) -> dict:
     ax.axhline(2 * kern["lambda_min"], color="grey", ls="--", label="2λ_min(Θ̄): kernel floor")
     ax.axhline(meas["theorem3_lower_scale"], color="r", ls=":",
                label=f"δ/n² = {meas['theorem3_lower_scale']:.1e}: Theorem 3's scale (no constant)")
-    ax.set_xlabel(f"steps t  (time = η × steps)")
+    ax.set_xlabel("steps t  (time = η × steps)")
     ax.set_ylabel("(‖∇F(W_t)‖² / F(W_t)) / (m / d_out)")
     ax.set_title("Theorem 3: the gradient never gets small before the loss does")
     ax.legend(fontsize="x-small", loc="lower left", bbox_to_anchor=(0.0, 0.08))
@@ -228,7 +226,7 @@ def draw(result) -> dict:
     ax = axes[1]
     loglog_fit(ax, widths, meas["floors"], "min over the run of ‖∇F‖²/F")
     ax.loglog(widths, 2 * kern["lambda_min"] * widths, ":", color="grey", label="2λ_min(Θ̄)·m (kernel floor)")
-    _width_axis(ax, widths)
+    width_axis(ax, widths)
     ax.set_ylabel("min_t ‖∇F(W_t)‖² / F(W_t)")
     ax.set_title("Theorem 3: the floor scales like m / d_out")
     ax.legend(fontsize="x-small")
@@ -255,7 +253,7 @@ def draw(result) -> dict:
     ax = axes[1]
     loglog_fit(ax, widths, meas["quadratic"],
                f"gap / ‖W′‖₂² at W⁰ ({cfg['semi_nets']} networks per width)")
-    _width_axis(ax, widths)
+    width_axis(ax, widths)
     ax.set_ylabel("gap / ‖W′‖₂²")
     ax.set_title("Theorem 4: quadratic coefficient O(n L² m / d_out)")
     ax.legend(fontsize="x-small")
@@ -263,13 +261,6 @@ def draw(result) -> dict:
                  fontsize="small")
     figs["semi_smoothness"] = fig
     return figs
-
-
-def _width_axis(ax, widths):
-    """x axis labelled with the widths themselves (no crowded minor labels)."""
-    ax.set_xticks(widths, labels=[str(int(w)) for w in widths])
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlabel("width m")
 
 
 # %% [markdown]

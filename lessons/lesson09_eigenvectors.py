@@ -215,7 +215,7 @@ def draw(result) -> dict:
     twin = ax.twinx()
     twin.semilogy(i, meas["eigenvalues_over_m"], "k-", lw=1, label="λ_i(Θ_0)/m")
     twin.semilogy(i, meas["analytic_eigenvalues"], "k:", lw=1, label="λ_i(Θ̄)")
-    twin.set_ylabel("eigenvalue")
+    twin.set_ylabel("eigenvalue: λ_i(Θ_0)/m and λ_i(Θ̄)")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = twin.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize="x-small", loc="lower left")

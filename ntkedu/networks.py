@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks, losses
-from .ops import ConvCache, _ShapesRepr, conv_backward_w, conv_backward_x, conv_forward
+from .ops import _ShapesRepr, conv_backward_w, conv_backward_x, conv_forward
 
 __all__ = ["MLP", "ResNet", "CNN", "MLPCache", "CNNCache", "RankOne"]
 

@@ -12,11 +12,12 @@ import os
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from ._files import atomic_write
 from .measure import loglog_slope
 
-__all__ = ["figure", "save", "loglog_fit", "loss_curves"]
+__all__ = ["figure", "save", "loglog_fit", "loss_curves", "width_axis"]
 
 
 def figure(ncols: int = 1, nrows: int = 1, *, width: float = 5.0, height: float = 3.8):
@@ -58,3 +59,10 @@ def loss_curves(ax, curves: dict, *, xlabel: str = "steps t", ylabel: str = "los
     ax.set_ylabel(ylabel)
     ax.legend(fontsize="small")
     return ax
+
+
+def width_axis(ax, widths, label: str = "width m"):
+    """Label a log-scaled x axis with the widths themselves (no crowded minor labels)."""
+    ax.set_xticks(widths, labels=[str(int(w)) for w in widths])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel(label)
