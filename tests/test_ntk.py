@@ -5,6 +5,7 @@ import pytest
 
 import ntkedu
 from ntkedu import data, ntk
+from ntkedu.measure import loglog_slope
 from ntkedu.ntk import kernel_distance
 
 
@@ -147,6 +148,19 @@ def test_empirical_over_m_approaches_analytic():
     assert np.all(errors[:, 2] < errors[:, 0])
     mean = errors.mean(axis=0)
     assert mean[2] < mean[1] and mean[2] < 0.5 * mean[0]           # ∝ m^{-1/2} predicts 0.25
+
+
+def test_error_to_analytic_falls_over_widths_128_to_1024():
+    """Over m ∈ {128, 256, 512, 1024} the seed-averaged ‖Θ_m/m − Θ̄‖/‖Θ̄‖ falls: its log-log slope is
+    clearly negative (theory −½; one doubling can be flat, as single nets scatter widely)."""
+    X = data.unit_inputs(20, 16, rng=0)
+    Kbar = ntk.analytic(X, 3)
+    widths = (128, 256, 512, 1024)
+    errors = np.array([[kernel_distance(ntk.empirical(ntkedu.MLP(16, m, 3, seed=s), X) / m, Kbar)
+                        for m in widths] for s in range(8)])
+    mean = errors.mean(axis=0)
+    assert loglog_slope(widths, mean) < -0.2
+    assert mean[-1] < mean[0]
 
 
 def test_coordinate_process_without_identity_is_the_mlp_kernel():
