@@ -301,6 +301,14 @@ def test_notebooks_without_jupytext_exit_2_with_the_install_command(tmp_path):
     assert not (tmp_path / "nb").exists() or not any((tmp_path / "nb").iterdir())
 
 
+def test_notebooks_writes_every_lesson_as_ipynb(tmp_path):
+    r = ntkedu_run("notebooks", "--out", tmp_path / "nb")
+    assert r.returncode == 0, r.stderr
+    import lessons
+    written = sorted(p.name for p in (tmp_path / "nb").iterdir())
+    assert written == sorted(f"{name}.ipynb" for name in lessons.available().values())
+
+
 def test_console_script_and_python_m_are_the_same_program():
     script = Path(sysconfig.get_path("scripts")) / "ntkedu"
     via_m = ntkedu_run("--version")

@@ -186,14 +186,8 @@ def test_no_temporary_files_are_left_behind(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson98.json", "lesson98_x.png"]
 
 
-def test_notebooks_export_or_say_how_to_install(tmp_path):
+def test_notebooks_export_writes_every_cell(tmp_path):
     from lessons import notebooks
-    try:
-        import jupytext  # noqa: F401
-    except ImportError:
-        with pytest.raises(_kit.UsageError, match=r"pip install -e '\.\[notebooks\]'"):
-            notebooks.export(tmp_path)
-        return
     paths = notebooks.export(tmp_path / "nb", numbers=[1])
     nb = json.loads(Path(paths[0]).read_text(encoding="utf-8"))
     assert Path(paths[0]).name == f"{lessons.available()[1]}.ipynb"
@@ -204,12 +198,8 @@ def test_notebooks_export_or_say_how_to_install(tmp_path):
 
 def test_a_converted_notebook_still_executes(tmp_path, monkeypatch, capsys):
     """Run the notebook's code cells in order in a fresh ``__main__``, as a Jupyter kernel does."""
-    try:
-        from lessons import notebooks
-        nb = notebooks.convert(1)
-    except _kit.UsageError as err:                             # jupytext not installed: the message says how
-        assert "pip install -e '.[notebooks]'" in str(err)
-        return
+    from lessons import notebooks
+    nb = notebooks.convert(1)
     main = types.ModuleType("__main__")
     monkeypatch.setitem(sys.modules, "__main__", main)
     monkeypatch.chdir(tmp_path)
@@ -218,6 +208,13 @@ def test_a_converted_notebook_still_executes(tmp_path, monkeypatch, capsys):
             exec(compile(cell.source, "<notebook cell>", "exec"), main.__dict__)
     assert "holds" in capsys.readouterr().out
     assert (tmp_path / _kit.DEFAULT_OUT / "lesson01.json").is_file()
+
+
+def test_without_jupytext_the_message_says_how_to_install(tmp_path, monkeypatch):
+    from lessons import notebooks
+    monkeypatch.setitem(sys.modules, "jupytext", None)          # makes `import jupytext` fail
+    with pytest.raises(_kit.UsageError, match=r"pip install -e '\.\[notebooks\]'"):
+        notebooks.export(tmp_path)
 
 
 def test_lesson_1_debugger_entry_point_stops_in_mlp_backward():
