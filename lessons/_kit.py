@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ntkedu._files import atomic_write, writable_folder
+from ntkedu._files import atomic_write, read_json, writable_folder
 
 __all__ = ["SIZES", "UsageError", "claim", "dumps", "check_size", "check_seed", "seeds", "ticker", "to_jsonable",
            "run_lesson", "run_many", "redraw", "summary_lines", "write_summary", "main",
@@ -292,12 +292,10 @@ def redraw(json_file, out_dir=None) -> list:
     import lessons
     path = Path(json_file)
     try:
-        result = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise UsageError(f"cannot read {os.fspath(json_file)!r}: {err.strerror or err}") from None
-    except json.JSONDecodeError as err:
-        raise UsageError(f"{os.fspath(json_file)!r} is not valid JSON: {err}") from None
-    if not isinstance(result, dict) or not isinstance(result.get("lesson"), int):
+        result = read_json(path)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    if not isinstance(result.get("lesson"), int):
         raise UsageError(f"{os.fspath(json_file)!r} is not a lesson result (no 'lesson' number)")
     module = lessons.load(result["lesson"])
     out = check_out_dir(path.parent if out_dir is None else out_dir)

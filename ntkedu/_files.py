@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "writable_folder"]
+__all__ = ["atomic_write", "read_json", "writable_folder"]
 
 
 def atomic_write(path, data) -> str:
@@ -45,3 +46,18 @@ def writable_folder(folder) -> Path:
     except OSError as err:
         raise ValueError(f"cannot write to output folder {os.fspath(folder)!r}: {err.strerror or err}") from None
     return path
+
+
+def read_json(path) -> dict:
+    """Read a JSON object from ``path``; ``ValueError`` naming the file if it is missing, unreadable,
+    not JSON, or not an object."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            obj = json.load(fh)
+    except OSError as err:
+        raise ValueError(f"cannot read {os.fspath(path)!r}: {err.strerror or err}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{os.fspath(path)!r} is not valid JSON: {err}") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"{os.fspath(path)!r} holds no saved result (expected a JSON object)")
+    return obj

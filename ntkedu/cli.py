@@ -148,15 +148,9 @@ def write_json(obj, path) -> str:
 
 def read_json(path) -> dict:
     try:
-        with open(path, encoding="utf-8") as fh:
-            obj = json.load(fh)
-    except OSError as err:
-        raise UsageError(f"cannot read {os.fspath(path)!r}: {err.strerror or err}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UsageError(f"{os.fspath(path)!r} is not valid JSON: {err}") from None
-    if not isinstance(obj, dict):
-        raise UsageError(f"{os.fspath(path)!r} holds no saved run (expected a JSON object)")
-    return obj
+        return _files.read_json(path)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 # --------------------------------------------------------------------------------------------------
