@@ -47,7 +47,7 @@ import numpy as np
 from matplotlib.patches import Patch
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, gradcheck
 from ntkedu.plotting import figure
 
@@ -277,9 +277,9 @@ def gradient_checks(cfg: dict, children) -> dict:
 # %%
 def run(size="quick", seed=0, progress=None) -> dict:
     """Hand pass vs library, gradient checks of the three networks, ranks of per-sample gradients."""
-    cfg = SIZES[_kit.check_size(size)]
-    children = _kit.seeds(seed, 4)
-    tick = _kit.ticker(progress, 2)
+    cfg = SIZES[kit.check_size(size)]
+    children = [kit.stream(seed, "problem"), *(kit.stream(seed, "gradcheck", j) for j in range(3))]
+    tick = kit.ticker(progress, 2)
     p = tiny_problem(cfg["d"], cfg["m"], cfg["L"], cfg["n"], rng=np.random.default_rng(children[0]))
     hand = hand_vs_library(p)
     ranks = per_sample_ranks(p)
@@ -288,16 +288,16 @@ def run(size="quick", seed=0, progress=None) -> dict:
     tick(part="gradient checks")
 
     hand_error = max(max(r["rel_error"], r["back_form_error"]) for r in hand["layers"])
-    claims = [_kit.claim("hand-written per-sample pass (summed over samples) equals net.backward, "
+    claims = [kit.claim("hand-written per-sample pass (summed over samples) equals net.backward, "
                          "and ∂F/∂g_ℓ equals D_ℓ Back_ℓᵀ(ŷ − y*): max relative error",
                          hand_error, f"< {HAND_TOL:g}", hand_error < HAND_TOL)]
     for name, rows in checks["reports"].items():
         worst = max(r["rel_error"] for r in rows)
-        claims.append(_kit.claim(f"{name}: backward vs central differences, max relative error over "
+        claims.append(kit.claim(f"{name}: backward vs central differences, max relative error over "
                                  f"{', '.join(r['name'] for r in rows)}",
                                  worst, f"< {GRADCHECK_TOL:g}", worst < GRADCHECK_TOL))
     max_rank = max(r["rank"] for r in ranks)
-    claims.append(_kit.claim("MLP per-sample gradients ∇_{W_ℓ}F_i are rank one: largest numerical "
+    claims.append(kit.claim("MLP per-sample gradients ∇_{W_ℓ}F_i are rank one: largest numerical "
                              "rank over samples and layers", max_rank, "== 1", max_rank == 1))
     return {"config": {**cfg, "d_out": 1, "resnet_tau": RESNET_TAU, "loss": "squared (sum)"},
             "measurements": {"hand": hand, "gradcheck": checks["reports"],
@@ -367,6 +367,6 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _result = _kit.main(sys.modules[__name__])
+    _result = kit.main(sys.modules[__name__])
     for _table in _result["measurements"]["gradcheck_tables"].values():
         print(_table)

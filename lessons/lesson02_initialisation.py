@@ -41,7 +41,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, measure
 from ntkedu.measure import loglog_slope
 from ntkedu.plotting import figure
@@ -173,7 +173,8 @@ def _backward_part(cfg, seed_seq, tick):
     d, L, n = cfg["d"], cfg["backward_L"], cfg["n"]
     widths = cfg["backward_widths"]
     ratios = []                                      # (widths, L): mean over nets and inputs
-    for w, child in zip(widths, seed_seq.spawn(len(widths))):   # one stream per width
+    for w in widths:
+        child = kit.child(seed_seq, "width", w)                  # one stream per width
         per_net = []
         # a ratio from m units fluctuates by ~1/√m: narrow nets get more copies, so every width
         # averages over the same number of units (nets × m = backward_nets × largest m)
@@ -189,9 +190,9 @@ def _backward_part(cfg, seed_seq, tick):
 
 def run(size="quick", seed=0, progress=None) -> dict:
     """Measure C1–C4 at initialisation; no training."""
-    cfg = SIZES[_kit.check_size(size)]
-    fwd_seq, prod_seq, back_seq = np.random.SeedSequence(_kit.check_seed(seed)).spawn(3)
-    tick = _kit.ticker(progress, cfg["forward_nets"] + cfg["products_nets"] + len(cfg["backward_widths"]))
+    cfg = SIZES[kit.check_size(size)]
+    fwd_seq, prod_seq, back_seq = (kit.stream(seed, key) for key in ("forward", "products", "backward"))
+    tick = kit.ticker(progress, cfg["forward_nets"] + cfg["products_nets"] + len(cfg["backward_widths"]))
     fwd = _forward_part(cfg, fwd_seq.spawn(cfg["forward_nets"]), tick)
     prod = _products_part(cfg, prod_seq.spawn(cfg["products_nets"]), tick)
     back = _backward_part(cfg, back_seq, tick)
@@ -219,21 +220,21 @@ def run(size="quick", seed=0, progress=None) -> dict:
     sep_bound = 2 * np.sqrt((L + 1) / m)
 
     claims = [
-        _kit.claim(f"C1 (Lemma 7.1): He init keeps mean ‖h_ℓ‖ ≈ 1; largest |mean ‖h_ℓ‖ − 1| over "
+        kit.claim(f"C1 (Lemma 7.1): He init keeps mean ‖h_ℓ‖ ≈ 1; largest |mean ‖h_ℓ‖ − 1| over "
                    f"ℓ = 0..{L} at m = {m}", deviation,
                    f"< {bound:.3f} (3 × predicted spread ½√(5(L+1)/(m·nets)))", deviation < bound),
-        _kit.claim("C1: variance σ²/m multiplies ‖h‖ by √(σ²m/2) per layer (1/m vanishes, 4/m explodes); "
+        kit.claim("C1: variance σ²/m multiplies ‖h‖ by √(σ²m/2) per layer (1/m vanishes, 4/m explodes); "
                    "largest relative error of the fitted per-layer factor", max(factor_errors), "< 0.1",
                    max(factor_errors) < 0.1),
-        _kit.claim(f"C2 (Lemma 7.3): ‖W_b D⋯D W_1‖₂ grows like √k; fitted log-log slope over "
+        kit.claim(f"C2 (Lemma 7.3): ‖W_b D⋯D W_1‖₂ grows like √k; fitted log-log slope over "
                    f"k = 1..{cfg['products_L']} layers at m = {cfg['products_m']}", product_slope,
                    "between 0.35 and 0.65 (theory 0.5)", 0.35 <= product_slope <= 0.65),
-        _kit.claim("C3 (Lemma 7.4b): backward signal ‖D_ℓ Back_ℓᵀ v‖ / √(m/d_out), mean over widths "
+        kit.claim("C3 (Lemma 7.4b): backward signal ‖D_ℓ Back_ℓᵀ v‖ / √(m/d_out), mean over widths "
                    "and layers", ratio_mean, "between 0.6 and 0.8 (√½ ≈ 0.707)", 0.6 <= ratio_mean <= 0.8),
-        _kit.claim(f"C3: that ratio is flat in m; fitted log-log slope over m = {back['widths'][0]}.."
+        kit.claim(f"C3: that ratio is flat in m; fitted log-log slope over m = {back['widths'][0]}.."
                    f"{back['widths'][-1]}", ratio_slope, "between -0.1 and 0.1 (theory 0)",
                    -0.1 <= ratio_slope <= 0.1),
-        _kit.claim(f"C4 (§3.4): sin θ_ℓ follows δ/(1 + (ℓ+1)δ/3π); largest relative error over "
+        kit.claim(f"C4 (§3.4): sin θ_ℓ follows δ/(1 + (ℓ+1)δ/3π); largest relative error over "
                    f"ℓ = −1..{L}, δ ∈ {cfg['deltas']}", sep_error,
                    f"< {sep_bound:.3f} (2√((L+1)/m), the finite-width scale)", sep_error < sep_bound),
     ]
@@ -331,4 +332,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

@@ -52,7 +52,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, ntk
 from ntkedu.measure import first_step_below, loglog_slope
 from ntkedu.plotting import figure, loglog_fit
@@ -121,9 +121,9 @@ def _one_width(X, Y, Kbar, m, cfg, seed_seq, progress):
 
 def run(size="quick", seed=0, progress=None) -> dict:
     """Train one net per width with η = lr_scale/(m·λ_max(Θ̄)); compare with kernel GD."""
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     widths = cfg["widths"]
-    data_seq, *width_seqs = _kit.seeds(seed, 1 + len(widths))
+    data_seq, width_seqs = kit.stream(seed, "data"), [kit.stream(seed, "width", m) for m in widths]
     rng = np.random.default_rng(data_seq)
     X = data.unit_inputs(cfg["n"], cfg["d"], rng=rng)
     Y = data.regression_targets(cfg["n"], rng=rng)
@@ -142,13 +142,13 @@ def run(size="quick", seed=0, progress=None) -> dict:
     widest = runs[-1]
     rate_ratio = widest["mean_rate"] / kernel_rate
     claims = [
-        _kit.claim("geometric decay at every width: smallest R² of the straight-line fit of log F_t "
+        kit.claim("geometric decay at every width: smallest R² of the straight-line fit of log F_t "
                    "against t (all fitted rates > 0)", min_r2, f"≥ {R2_MIN} and every rate > 0",
                    bool(ok and min_r2 >= R2_MIN and min_rate > 0)),
-        _kit.claim("curves collapse onto kernel GD as m grows: log-log slope of "
+        kit.claim("curves collapse onto kernel GD as m grows: log-log slope of "
                    "mean_t ‖u_t − u_t^kernel‖/‖u_0 − y‖ against m", gap_slope,
                    "< 0 (≈ −½: Θ_m/m − Θ̄ = O(m^−½), paper.md §6.2)", bool(ok and gap_slope < 0)),
-        _kit.claim(f"Theorem 1's linear rate: widest net (m = {widest['width']}) mean rate "
+        kit.claim(f"Theorem 1's linear rate: widest net (m = {widest['width']}) mean rate "
                    "log(F_0/F_T)/T ÷ kernel GD's worst-case rate −2·log max_i|1 − ηmλ_i(Θ̄)|", rate_ratio,
                    f"≥ {RATE_FRACTION}", bool(ok and rate_ratio >= RATE_FRACTION)),
     ]
@@ -243,4 +243,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

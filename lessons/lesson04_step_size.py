@@ -47,7 +47,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, ntk
 from ntkedu.measure import loglog_slope
 from ntkedu.plotting import figure
@@ -116,9 +116,9 @@ def edge_of_stability(net0, X, Y, lam_max, cfg, progress=None):
 
 # %%
 def run(size="quick", seed=0, progress=None) -> dict:
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     widths = cfg["widths"]
-    data_seq, *width_seqs = _kit.seeds(seed, 1 + len(widths))
+    data_seq, width_seqs = kit.stream(seed, "data"), [kit.stream(seed, "width", m) for m in widths]
     rng = np.random.default_rng(data_seq)
     X = data.unit_inputs(cfg["n"], cfg["d"], rng=rng)
     Y = data.regression_targets(cfg["n"], rng=rng)
@@ -159,20 +159,20 @@ def run(size="quick", seed=0, progress=None) -> dict:
     scales_past = [s for s in cfg["lr_scales"] if s > KERNEL_EDGE]
 
     claims = [
-        _kit.claim(f"normalised steps η·m·λ_max(Θ̄) ∈ {scales_safe} train every width m ∈ {widths}: "
+        kit.claim(f"normalised steps η·m·λ_max(Θ̄) ∈ {scales_safe} train every width m ∈ {widths}: "
                    "number of runs that diverged or ended above F(W_0)", n_failed, "= 0",
                    n_failed == 0),
-        _kit.claim(f"a fixed raw η₀ = {cfg['raw_scale']:g}/(m_min·λ_max(Θ̄)) trains the narrowest net "
+        kit.claim(f"a fixed raw η₀ = {cfg['raw_scale']:g}/(m_min·λ_max(Θ̄)) trains the narrowest net "
                    f"(m = {widths[0]}): F(W_T)/F(W_0)", narrow["final_ratio"], "< 1 (and not diverged)",
                    narrow["stable"]),
-        _kit.claim(f"the same η₀ blows up the widest net (m = {widths[-1]}, where η₀·m·λ_max(Θ̄) = "
+        kit.claim(f"the same η₀ blows up the widest net (m = {widths[-1]}, where η₀·m·λ_max(Θ̄) = "
                    f"{cfg['raw_scale'] * widths[-1] / widths[0]:g}): history.diverged (1 = yes)",
                    float(wide["diverged"] is not None), "= 1", wide["diverged"] is not None),
-        _kit.claim("η ∝ 1/m: log-log slope of the largest stable raw step η_edge against m", edge_slope,
+        kit.claim("η ∝ 1/m: log-log slope of the largest stable raw step η_edge against m", edge_slope,
                    f"between {EDGE_SLOPE_RANGE[0]} and {EDGE_SLOPE_RANGE[1]} (theory −1; a fixed η "
                    "would give 0)",
                    bool(edges_ok and EDGE_SLOPE_RANGE[0] <= edge_slope <= EDGE_SLOPE_RANGE[1])),
-        _kit.claim(f"just past kernel GD's edge (η·m·λ_max(Θ̄) = {scales_past}) kernel GD with m·Θ̄ "
+        kit.claim(f"just past kernel GD's edge (η·m·λ_max(Θ̄) = {scales_past}) kernel GD with m·Θ̄ "
                    "grows, the network does not (catapult): largest F(W_T)/F(W_0) of the networks",
                    past_worst, f"< 1, while kernel GD's smallest F_T/F_0 is {kernel_past:.3g} (> 1)",
                    bool(past_worst < 1 and kernel_past > 1)),
@@ -293,4 +293,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

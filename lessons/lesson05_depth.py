@@ -39,7 +39,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, ntk
 from ntkedu.measure import first_step_below, loglog_slope
 from ntkedu.plotting import figure, loglog_fit
@@ -115,9 +115,9 @@ def _one_depth(X, Y, L, cfg, seq, progress):
 
 
 def run(size="quick", seed=0, progress=None) -> dict:
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     depths = cfg["depths"]
-    data_seq, *depth_seqs = _kit.seeds(seed, 1 + len(depths))
+    data_seq, depth_seqs = kit.stream(seed, "data"), [kit.stream(seed, "depth", L) for L in depths]
     rng = np.random.default_rng(data_seq)
     X = data.unit_inputs(cfg["n"], cfg["d"], rng=rng)
     Y = data.regression_targets(cfg["n"], rng=rng)
@@ -134,18 +134,18 @@ def run(size="quick", seed=0, progress=None) -> dict:
     kerr_slope = loglog_slope(depths, [r["rms_kernel_error"] for r in runs])
     L0, L1 = depths[0], depths[-1]
     claims = [
-        _kit.claim(f"Θ̄ gets better conditioned with depth: smallest ratio of λ_min/λ_max(Θ̄) between "
+        kit.claim(f"Θ̄ gets better conditioned with depth: smallest ratio of λ_min/λ_max(Θ̄) between "
                    f"consecutive depths in {depths}", cond_step, "> 1 (increasing in L; paper.md §6.2)",
                    cond_step > 1),
-        _kit.claim(f"infinite width, deeper is not slower: kernel GD's steps to {cfg['eps']:g}·F_0 at "
+        kit.claim(f"infinite width, deeper is not slower: kernel GD's steps to {cfg['eps']:g}·F_0 at "
                    f"L = {L1} ÷ at L = {L0}", kernel_ratio, "≤ 1", bool(kernel_ok and kernel_ratio <= 1)),
-        _kit.claim(f"at width m = {cfg['width']} too: F(W_T)/F(W_0) after T = {cfg['steps']} steps at "
+        kit.claim(f"at width m = {cfg['width']} too: F(W_T)/F(W_0) after T = {cfg['steps']} steps at "
                    f"L = {L1} ÷ at L = {L0}", depth_ratio, "≤ 1", bool(ok and depth_ratio <= 1)),
-        _kit.claim("finite-width effect grows like √(L/m) (Lemma 7.1): log-log slope of the rms over "
+        kit.claim("finite-width effect grows like √(L/m) (Lemma 7.1): log-log slope of the rms over "
                    "initialisations of log ‖h_L‖ against L", norm_slope,
                    f"between {NORM_SLOPE_RANGE[0]} and {NORM_SLOPE_RANGE[1]} (theory ½)",
                    NORM_SLOPE_RANGE[0] <= norm_slope <= NORM_SLOPE_RANGE[1]),
-        _kit.claim("the empirical kernel strays further from Θ̄ with depth: log-log slope of the rms "
+        kit.claim("the empirical kernel strays further from Θ̄ with depth: log-log slope of the rms "
                    "‖Θ_0/m − Θ̄‖_F/‖Θ̄‖_F against L", kerr_slope, "> 0 (≈ ½ for √(L/m) fluctuations)",
                    kerr_slope > 0),
     ]
@@ -244,4 +244,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

@@ -59,7 +59,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data
 from ntkedu.measure import loglog_slope
 from ntkedu.plotting import figure, loglog_fit, width_axis
@@ -128,8 +128,8 @@ def lazy_run(net, X, y, cfg, progress=None) -> dict:
 # %%
 def run(size="quick", seed=0, progress=None) -> dict:
     """Train every width, average per width, fit the log-log slopes (claims C7, C8)."""
-    cfg = SIZES[_kit.check_size(size)]
-    data_seq, *width_seqs = _kit.seeds(seed, 1 + len(cfg["widths"]))
+    cfg = SIZES[kit.check_size(size)]
+    data_seq, width_seqs = kit.stream(seed, "data"), [kit.stream(seed, "width", m) for m in cfg["widths"]]
     rng = np.random.default_rng(data_seq)
     X = data.unit_inputs(cfg["n"], cfg["d"], rng=rng)
     y = data.regression_targets(cfg["n"], rng=rng)
@@ -169,10 +169,10 @@ def run(size="quick", seed=0, progress=None) -> dict:
     claims = []
     for key, (lo, hi, theory) in RANGES.items():
         s = slopes[key]
-        claims.append(_kit.claim(f"{words[key]}; fitted log-log slope over {fitted}", s,
+        claims.append(kit.claim(f"{words[key]}; fitted log-log slope over {fitted}", s,
                                  f"between {lo} and {hi} (theory {theory})", lo <= s <= hi))
     worst = max(max(v) for v in layer_slopes.values())
-    claims.append(_kit.claim(f"every layer's relative distances and flip fraction fall with m; "
+    claims.append(kit.claim(f"every layer's relative distances and flip fraction fall with m; "
                              f"largest per-layer slope over {fitted}", worst, "< 0", worst < 0))
 
     return {"config": {**cfg, "d_out": 1, "targets": "u_0 + y, y Gaussian with RMS 1",
@@ -277,4 +277,4 @@ def _reference(ax, widths, values, slope, fit_min, label, style=":"):
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

@@ -50,7 +50,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, measure, ntk
 from ntkedu.measure import loglog_slope
 from ntkedu.plotting import figure, loglog_fit, width_axis
@@ -105,9 +105,10 @@ def semi_smooth(net, X, Y, sizes) -> dict:
 # %%
 def run(size="quick", seed=0, progress=None) -> dict:
     """Theorem 3 along GD runs of several widths (and one d_out = 4 net); Theorem 4 at W⁰ and W_T."""
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     n, d, L = cfg["n"], cfg["d"], cfg["depth"]
-    data_seq, extra_seq, *width_seqs = _kit.seeds(seed, 2 + len(cfg["widths"]))
+    data_seq, extra_seq = kit.stream(seed, "data"), kit.stream(seed, "extra")
+    width_seqs = [kit.stream(seed, "width", m) for m in cfg["widths"]]
     rng = np.random.default_rng(data_seq)
     X = data.unit_inputs(n, d, rng=rng)
     Y = data.regression_targets(n, rng=rng)
@@ -156,24 +157,24 @@ def run(size="quick", seed=0, progress=None) -> dict:
     quadratic_slope = loglog_slope(widths, quadratic)
 
     claims = [
-        _kit.claim("Theorem 3 (PL inequality): min over the run and all widths of (‖∇F‖²/F)/(m/d_out) "
+        kit.claim("Theorem 3 (PL inequality): min over the run and all widths of (‖∇F‖²/F)/(m/d_out) "
                    "stays above a floor", lowest,
                    f"≥ λ_min(Θ̄) = {lam[-1]:.3g} (half of kernel GD's floor 2λ_min(Θ̄), a margin for "
                    f"finite width)", lowest >= lam[-1]),
-        _kit.claim("Theorem 3: that floor scales like m; fitted log-log slope of min_t ‖∇F‖²/F against "
+        kit.claim("Theorem 3: that floor scales like m; fitted log-log slope of min_t ‖∇F‖²/F against "
                    f"m = {cfg['widths'][0]}..{cfg['widths'][-1]}", floor_slope,
                    "between 0.8 and 1.35 (theory 1; at finite width λ_min(Θ_m/m) sits below λ_min(Θ̄) "
                    "by O(m^−½), which steepens the fit)", 0.8 <= floor_slope <= 1.35),
-        _kit.claim(f"Theorem 3: the floor scales like 1/d_out; min_t (‖∇F‖²/F)/(m/d_out) with d_out = {k} "
+        kit.claim(f"Theorem 3: the floor scales like 1/d_out; min_t (‖∇F‖²/F)/(m/d_out) with d_out = {k} "
                    f"over the same with d_out = 1, m = {m_x}", d_out_ratio,
                    "between 0.5 and 2 (theory 1)", 0.5 <= d_out_ratio <= 2),
-        _kit.claim("Theorem 4 at W⁰: the first-order error is quadratic; mean over widths of the fitted "
+        kit.claim("Theorem 4 at W⁰: the first-order error is quadratic; mean over widths of the fitted "
                    "slope of |F(W+W′) − F(W) − ⟨∇F, W′⟩| against ‖W′‖₂", float(np.mean(gap_slopes_init)),
                    "between 1.7 and 2.3 (theory 2)", 1.7 <= np.mean(gap_slopes_init) <= 2.3),
-        _kit.claim("Theorem 4 after training (at W_T, ReLU kinks included): the error still vanishes "
+        kit.claim("Theorem 4 after training (at W_T, ReLU kinks included): the error still vanishes "
                    "faster than ‖W′‖₂; smallest fitted slope over widths", min(gap_slopes_trained),
                    "> 1 (gap/‖W′‖ → 0)", min(gap_slopes_trained) > 1),
-        _kit.claim("Theorem 4: the quadratic coefficient gap/‖W′‖₂² at W⁰ grows like m (the O(nL²m/d_out) "
+        kit.claim("Theorem 4: the quadratic coefficient gap/‖W′‖₂² at W⁰ grows like m (the O(nL²m/d_out) "
                    f"term); fitted log-log slope, {cfg['semi_nets']} networks per width", quadratic_slope, "between 0.6 and 1.4 (theory 1)",
                    0.6 <= quadratic_slope <= 1.4),
     ]
@@ -282,4 +283,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

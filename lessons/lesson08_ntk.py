@@ -46,7 +46,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, ntk
 from ntkedu.measure import loglog_slope
 from ntkedu.plotting import figure, loglog_fit, width_axis
@@ -84,7 +84,8 @@ def kernel_errors(X, depth, widths, nets, seq, progress=None) -> dict:
     """
     Kbar = ntk.analytic(X, depth)
     errors, shape_errors, examples = [], [], {}
-    for m, k, child in zip(widths, nets, seq.spawn(len(widths))):
+    for m, k in zip(widths, nets):
+        child = kit.child(seq, "width", m)
         errs, shapes = [], []
         for c in child.spawn(k):
             net = ntkedu.MLP(X.shape[1], m, depth, rng=np.random.default_rng(c))
@@ -117,6 +118,7 @@ def linearisation_run(net, X, Y, cfg, progress=None) -> dict:
     relative to the targets' RMS (1 here).
     """
     K0 = ntk.empirical(net, X)                          # Θ_0, the kernel the network starts with
+    lam0 = float(ntk.eigen(K0).values[0])
     u0, _ = net.forward(X)
     hist = ntkedu.train(net, X, Y, steps=cfg["steps"], lr_scale=cfg["lr_scale"],
                         probes=("kernel_drift", Outputs()), record_every=cfg["record_every"],
@@ -126,8 +128,11 @@ def linearisation_run(net, X, Y, cfg, progress=None) -> dict:
     lin = ntk.kernel_gd_prediction(K0, u0, Y, hist.lr, steps, return_outputs=True)
     # RMS over the n samples of u_t − u_t^lin, in units of the targets (which have RMS 1)
     gap = np.linalg.norm((u - lin.outputs).reshape(len(steps), -1), axis=1) / np.linalg.norm(Y)
+    # kernel GD with Θ_0 is stable only for η·λ_max(Θ_0) < 2; a narrow net's Θ_0 can be far above
+    # m·Θ̄ (lesson 8's heavy-tailed scale), and then its linearisation blows up while the net does not
     return {"steps": steps, "loss": hist.loss, "kernel_loss": lin.loss, "lr": hist.lr,
-            "drift": hist.probes["kernel_drift"]["drift"], "gap": gap}
+            "drift": hist.probes["kernel_drift"]["drift"], "gap": gap,
+            "lin_stability": hist.lr * lam0, "lin_stable": bool(hist.lr * lam0 < 2)}
 
 
 # %% [markdown]
@@ -136,14 +141,15 @@ def linearisation_run(net, X, Y, cfg, progress=None) -> dict:
 # %%
 def run(size="quick", seed=0, progress=None) -> dict:
     """C9 on untrained networks, C10 and C11 along GD runs of several widths."""
-    cfg = SIZES[_kit.check_size(size)]
-    data_seq, kernel_seq, *width_seqs = _kit.seeds(seed, 2 + len(cfg["widths"]))
+    cfg = SIZES[kit.check_size(size)]
+    data_seq, kernel_seq = kit.stream(seed, "data"), kit.stream(seed, "kernel")
+    width_seqs = [kit.stream(seed, "width", m) for m in cfg["widths"]]
     rng = np.random.default_rng(data_seq)
     X = data.unit_inputs(cfg["n"], cfg["d"], rng=rng)
     Y = data.regression_targets(cfg["n"], rng=rng)
 
     init = kernel_errors(X, cfg["depth"], cfg["kernel_widths"], cfg["kernel_nets"], kernel_seq, progress)
-    runs, drift, gap = [], [], []
+    runs, drift, gap, unstable = [], [], [], []
     for m, k, child in zip(cfg["widths"], cfg["train_nets"], width_seqs):
         per_net = []
         for j, c in enumerate(child.spawn(k)):
@@ -153,7 +159,10 @@ def run(size="quick", seed=0, progress=None) -> dict:
             per_net.append(linearisation_run(net, X, Y, cfg, progress))
         runs.append(per_net[0])                          # curves of the first network, for the figure
         drift.append(np.mean([r["drift"][-1] for r in per_net]))
-        gap.append(np.mean([np.max(r["gap"]) for r in per_net]))
+        stable = [np.max(r["gap"]) for r in per_net if r["lin_stable"]]
+        unstable.append(len(per_net) - len(stable))
+        # a diverging linearised run measures the kernel run, not the network: report, don't fit it
+        gap.append(float(np.mean(stable)) if stable else float("nan"))
 
     kw = np.array(cfg["kernel_widths"], float)
     fit = kw >= cfg["fit_min"]
@@ -161,31 +170,36 @@ def run(size="quick", seed=0, progress=None) -> dict:
     shape_slope = loglog_slope(kw[fit], np.array(init["shape_median"])[fit])
     widths = np.array(cfg["widths"], float)
     drift, gap = np.array(drift), np.array(gap)
-    drift_slope, gap_slope = loglog_slope(widths, drift), loglog_slope(widths, gap)
+    fitted = np.isfinite(gap)                     # widths with at least one stable linearised run
+    drift_slope = loglog_slope(widths, drift)
+    gap_slope = loglog_slope(widths[fitted], gap[fitted]) if fitted.sum() >= 2 else float("nan")
     nets = (f"{cfg['kernel_nets'][-1]}–{cfg['kernel_nets'][0]} networks per width, "
             f"m = {int(kw[fit][0])}..{int(kw[-1])}")
     span = (f"m = {cfg['widths'][0]}..{cfg['widths'][-1]}, mean over "
             f"{cfg['train_nets'][-1]}–{cfg['train_nets'][0]} networks per width")
     claims = [
-        _kit.claim(f"C9 (§6.2): the shape of Θ_m/m converges to Θ̄ like m^(−1/2); fitted log-log slope of "
+        kit.claim(f"C9 (§6.2): the shape of Θ_m/m converges to Θ̄ like m^(−1/2); fitted log-log slope of "
                    f"the median shape error (common scale divided out) over {nets}", shape_slope,
                    "between -0.75 and -0.3 (theory −½)", -0.75 <= shape_slope <= -0.3),
-        _kit.claim(f"C9 (§6.2): the whole error ‖Θ_m/m − Θ̄‖_F/‖Θ̄‖_F falls like m^(−1/2); fitted log-log "
+        kit.claim(f"C9 (§6.2): the whole error ‖Θ_m/m − Θ̄‖_F/‖Θ̄‖_F falls like m^(−1/2); fitted log-log "
                    f"slope of its median over {nets}", init_slope,
                    "between -0.8 and -0.2 (theory −½; the heavy-tailed common scale makes a median of "
                    "a few networks noisy)", -0.8 <= init_slope <= -0.2),
-        _kit.claim(f"C10 (§3.7): kernel drift ‖Θ_T − Θ_0‖_F/‖Θ_0‖_F after {cfg['steps']} steps falls with m; "
+        kit.claim(f"C10 (§3.7): kernel drift ‖Θ_T − Θ_0‖_F/‖Θ_0‖_F after {cfg['steps']} steps falls with m; "
                    f"fitted log-log slope over {span}", drift_slope,
                    "between -1.5 and -0.17 (paper's bound ω^{1/3} ∝ m^−1/6; Lee et al. m^−1/2; typical m^−1)",
                    -1.5 <= drift_slope <= -0.17),
-        _kit.claim(f"C11 (§6.1): the network follows kernel GD with Θ_0; max_t ‖u_t − u_t^lin‖/‖y‖ "
-                   f"falls with m; fitted log-log slope over {span}", gap_slope,
+        kit.claim(f"C11 (§6.1): the network follows kernel GD with Θ_0; max_t ‖u_t − u_t^lin‖/‖y‖ "
+                   f"falls with m; fitted log-log slope over {span}, networks whose linearised run is "
+                   f"unstable (η·λ_max(Θ_0) ≥ 2: {sum(unstable)} of {sum(cfg['train_nets'])}) left out "
+                   f"and reported", gap_slope,
                    "between -1.5 and -0.17 (paper's kernel bound ∝ m^−1/6; Lee et al. m^−1/2)",
-                   -1.5 <= gap_slope <= -0.17),
+                   bool(-1.5 <= gap_slope <= -0.17)),
     ]
     return {"config": {**cfg, "d_out": 1, "targets": "Gaussian, RMS 1",
                        "parameterisation": "standard (He): A, W ~ N(0, 2/m), B ~ N(0, 1/d_out); A, B fixed"},
             "measurements": {"init": init, "runs": runs, "drift": drift, "gap": gap,
+                             "unstable_linearisations": unstable,
                              "slopes": {"init": init_slope, "shape": shape_slope, "drift": drift_slope,
                                         "gap": gap_slope}},
             "claims": claims}
@@ -264,7 +278,11 @@ def draw(result) -> dict:
     ax.legend(fontsize="xx-small", ncol=2)
 
     ax = axes[1, 1]
-    loglog_fit(ax, widths, meas["gap"], "max_t ‖u_t − u_t^lin‖ / ‖y‖ (mean over networks)")
+    gap = np.asarray(meas["gap"], dtype=float)
+    ok = np.isfinite(gap)          # a width whose every linearised run was unstable has no point
+    left_out = sum(meas.get("unstable_linearisations", []))
+    loglog_fit(ax, np.asarray(widths)[ok], gap[ok], "max_t ‖u_t − u_t^lin‖ / ‖y‖ (mean over networks"
+               + (f"; {left_out} unstable linearisations left out)" if left_out else ")"))
     width_axis(ax, widths)
     ax.set_ylabel("‖u_t − u_t^lin‖ / ‖y‖  (max over t)")
     ax.set_title("C11: distance to the linearised network")
@@ -295,4 +313,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

@@ -51,7 +51,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, ntk
 from ntkedu.plotting import figure
 from ntkedu.probes import Probe
@@ -108,9 +108,9 @@ def decay_rate(steps, p) -> float:
 # %%
 def run(size="quick", seed=0, progress=None) -> dict:
     """Five targets on copies of one network; projections on the eigenvectors of its Θ_0."""
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     n, d, L, m = cfg["n"], cfg["d"], cfg["depth"], cfg["width"]
-    data_seq, net_seq, shuffle_seq = _kit.seeds(seed, 3)
+    data_seq, net_seq, shuffle_seq = (kit.stream(seed, key) for key in ("data", "net", "shuffle"))
     X = data.unit_inputs(n, d, rng=np.random.default_rng(data_seq))
     net0 = ntkedu.MLP(d, m, L, rng=np.random.default_rng(net_seq))
     K0 = ntk.empirical(net0, X)                                  # Θ_0 of this very network
@@ -143,22 +143,22 @@ def run(size="quick", seed=0, progress=None) -> dict:
     top_d = {name: float(e[:d].sum()) for name, e in energy.items()}   # constant + linear eigenvectors
 
     claims = [
-        _kit.claim("C12: y = top eigenvector v_1 is fitted fast; F(W_T)/F(W_0) after "
+        kit.claim("C12: y = top eigenvector v_1 is fitted fast; F(W_T)/F(W_0) after "
                    f"T = {T} steps (kernel GD shrinks it by |1 − ηλ_1| = {abs(1 - eta * eig.values[0]):.2f} per step)",
                    ratio["top"], "< 1e-3", ratio["top"] < 1e-3),
-        _kit.claim("C12: y = bottom eigenvector v_n is fitted slowly; its F(W_T)/F(W_0) over the top one's",
+        kit.claim("C12: y = bottom eigenvector v_n is fitted slowly; its F(W_T)/F(W_0) over the top one's",
                    ratio["bottom"] / ratio["top"],
                    f"> 100 (kernel GD: ηλ_n = {rates['bottom']['eta_lambda']:.2g} against ηλ_1 = "
                    f"{rates['top']['eta_lambda']:.2g})", ratio["bottom"] / ratio["top"] > 100),
-        _kit.claim(f"C12: along v_(n/4) the residual decays like (1 − ηλ_i)^t; measured per-step rate over "
+        kit.claim(f"C12: along v_(n/4) the residual decays like (1 − ηλ_i)^t; measured per-step rate over "
                    f"−log|1 − ηλ_i| = {rates['middle']['predicted']:.3g}", rate_ratio,
                    "between 0.5 and 1.25 (1 at infinite width; the finite-width kernel drifts, Lesson 8)",
                    0.5 <= rate_ratio <= 1.25),
-        _kit.claim(f"C12: structured labels sign(z₁) put more of ‖y‖² on the top d = {d} eigenvectors "
+        kit.claim(f"C12: structured labels sign(z₁) put more of ‖y‖² on the top d = {d} eigenvectors "
                    "(constant and linear functions) than the same labels shuffled; structured fraction",
                    top_d["structured"], f"> shuffled fraction {top_d['shuffled']:.2f}",
                    top_d["structured"] > top_d["shuffled"]),
-        _kit.claim(f"C12: structured labels are fitted faster than shuffled ones; F(W_T)/F(W_0) of "
+        kit.claim(f"C12: structured labels are fitted faster than shuffled ones; F(W_T)/F(W_0) of "
                    f"sign(z₁) over that of the shuffled labels after T = {T} steps",
                    ratio["structured"] / ratio["shuffled"], "< 0.5",
                    ratio["structured"] / ratio["shuffled"] < 0.5),
@@ -263,4 +263,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

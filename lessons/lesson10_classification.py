@@ -55,7 +55,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, losses
 from ntkedu.plotting import figure
 from ntkedu.probes import Probe
@@ -120,9 +120,9 @@ def _train(net, X, labels, cfg, progress, what):
 
 def run(size="quick", seed=0, progress=None) -> dict:
     """Train on random (and rule-based) labels with the cross-entropy; measure accuracy and certificate."""
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     n, d, K = cfg["n"], cfg["d"], cfg["classes"]
-    inputs_seq, labels_seq, net_seq, rule_seq = _kit.seeds(seed, 4)
+    inputs_seq, labels_seq, net_seq, rule_seq = (kit.stream(seed, key) for key in ("inputs", "labels", "net", "rule"))
     X = data.unit_inputs(n, d, rng=np.random.default_rng(inputs_seq))
     labels = {"random": data.class_labels(n, K, rng=np.random.default_rng(labels_seq), rule="random"),
               "linear": data.class_labels(n, K, rng=np.random.default_rng(rule_seq), X=X, rule="linear")}
@@ -141,14 +141,14 @@ def run(size="quick", seed=0, progress=None) -> dict:
     # at every step, certified samples are correctly classified: accuracy >= certified fraction
     slack = min(a - c for a, c in zip(r["accuracy"], r["certified_fraction"]))
     claims = [
-        _kit.claim(f"C13: training accuracy on {n} random labels ({K} classes) after {cfg['steps']} steps",
+        kit.claim(f"C13: training accuracy on {n} random labels ({K} classes) after {cfg['steps']} steps",
                    final_acc, "= 1 (100%)", final_acc == 1.0),
-        _kit.claim("certificate max_i ‖softmax(ŷ_i) − e_{y_i}‖ at the last step", final_cert,
+        kit.claim("certificate max_i ‖softmax(ŷ_i) − e_{y_i}‖ at the last step", final_cert,
                    "< 0.5 (certifies 100% accuracy)", final_cert < CERTIFICATE_LEVEL),
-        _kit.claim("first step with certificate < ½ minus first step with 100% accuracy", gap,
+        kit.claim("first step with certificate < ½ minus first step with 100% accuracy", gap,
                    ">= 0 (the certificate implies 100% accuracy, so it cannot come first)",
                    bool(np.isfinite(gap) and gap >= 0)),
-        _kit.claim("smallest (accuracy − fraction of samples with ‖softmax − e_y‖ < ½) over all steps",
+        kit.claim("smallest (accuracy − fraction of samples with ‖softmax − e_y‖ < ½) over all steps",
                    slack, ">= 0 (every certified sample is classified correctly)", slack >= 0),
     ]
     return {"config": {**cfg, "loss": "cross_entropy", "labels": "random (uniform), and the linear rule",
@@ -235,4 +235,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

@@ -53,7 +53,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data
 from ntkedu.measure import loglog_slope
 from ntkedu.plotting import figure, loglog_fit
@@ -96,16 +96,16 @@ def train_with_batch(net, X, Y, cfg, b, epochs, seed_seq, progress):
 
 def run(size="quick", seed=0, progress=None) -> dict:
     """GD, then SGD for each batch size with η_b = (b/n)·η_GD; steps and epochs to ε."""
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     n, d, bs = cfg["n"], cfg["d"], cfg["batch_sizes"]
     if any(n % b for b in bs) or bs[-1] != n:
         raise ValueError(f"batch sizes must divide n = {n} and end with n, got {bs}")
-    inputs_seq, targets_seq, net_seq, batches_seq = _kit.seeds(seed, 4)
+    inputs_seq, targets_seq, net_seq, batches_seq = (kit.stream(seed, key) for key in ("inputs", "targets", "net", "batches"))
     X = data.unit_inputs(n, d, rng=np.random.default_rng(inputs_seq))
     Y = data.regression_targets(n, rng=np.random.default_rng(targets_seq))
     net0 = ntkedu.MLP(d, cfg["width"], cfg["depth"], rng=np.random.default_rng(net_seq))
 
-    streams = batches_seq.spawn(len(bs))                         # one batch stream per b
+    streams = [kit.child(batches_seq, "b", b) for b in bs]       # one batch stream per b
     gd = train_with_batch(net0.copy(), X, Y, cfg, n, cfg["max_epochs"], streams[-1], progress)
     e_gd = gd["epochs_to_eps"]
     budget = cfg["max_epochs"] if e_gd is None else math.ceil(cfg["budget_factor"] * e_gd)
@@ -127,12 +127,12 @@ def run(size="quick", seed=0, progress=None) -> dict:
     else:
         slope = epoch_ratio = float("nan")
     claims = [
-        _kit.claim(f"every batch size b ∈ {bs} reaches ε = {cfg['eps']:g}·F(W_0) within "
+        kit.claim(f"every batch size b ∈ {bs} reaches ε = {cfg['eps']:g}·F(W_0) within "
                    f"{cfg['budget_factor']:g}× GD's epochs (1 = yes)", float(reached), "= 1", reached),
-        _kit.claim("per-epoch curves similar: largest ratio of epochs to ε, SGD(b) against GD (either way)",
+        kit.claim("per-epoch curves similar: largest ratio of epochs to ε, SGD(b) against GD (either way)",
                    epoch_ratio, f"< {EPOCH_RATIO_BOUND:g} (one epoch of SGD ≈ one GD step)",
                    bool(reached and epoch_ratio < EPOCH_RATIO_BOUND)),
-        _kit.claim("C14 (Theorem 2): fitted log-log slope of steps to ε against batch size b", slope,
+        kit.claim("C14 (Theorem 2): fitted log-log slope of steps to ε against batch size b", slope,
                    f"between {SLOPE_RANGE[0]} and {SLOPE_RANGE[1]} (theory −1)",
                    bool(reached and SLOPE_RANGE[0] <= slope <= SLOPE_RANGE[1])),
     ]
@@ -211,4 +211,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

@@ -55,7 +55,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data
 from ntkedu.plotting import figure
 
@@ -101,9 +101,9 @@ def build(kind, d, m, L, rng):
 def _init_part(cfg, X, seed_seq):
     kinds = [*TAU_RULES, MLP_NAME]
     profiles = {k: {} for k in kinds}
-    for L, child in zip(cfg["init_depths"], seed_seq.spawn(len(cfg["init_depths"]))):   # one stream per L
-        for kind, grandchild in zip(kinds, child.spawn(len(kinds))):
-            net = build(kind, cfg["d"], cfg["init_width"], L, np.random.default_rng(grandchild))
+    for L in cfg["init_depths"]:
+        for kind in kinds:                                 # one stream per depth and network kind
+            net = build(kind, cfg["d"], cfg["init_width"], L, np.random.default_rng(kit.child(seed_seq, L, kind)))
             profiles[kind][str(L)] = norm_profile(net, X)
     return {"depths": cfg["init_depths"],
             "last": {k: [profiles[k][str(L)][-1] for L in cfg["init_depths"]] for k in kinds},
@@ -120,9 +120,9 @@ def _init_part(cfg, X, seed_seq):
 # %%
 def _train_part(cfg, X, Y, seed_seq, progress):
     runs = {}
-    for L, child in zip(cfg["depths"], seed_seq.spawn(len(cfg["depths"]))):
-        for kind, grandchild in zip((MLP_NAME, "τ = 1/√L"), child.spawn(2)):
-            net = build(kind, cfg["d"], cfg["width"], L, np.random.default_rng(grandchild))
+    for L in cfg["depths"]:
+        for kind in (MLP_NAME, "τ = 1/√L"):                # one stream per depth and network kind
+            net = build(kind, cfg["d"], cfg["width"], L, np.random.default_rng(kit.child(seed_seq, L, kind)))
             lr = ntkedu.training.normalised_lr(net, X, cfg["lr_scale"])
             if progress is not None:
                 progress.label = f"lesson 12 ({kind}, L = {L})"
@@ -136,8 +136,8 @@ def _train_part(cfg, X, Y, seed_seq, progress):
 
 def run(size="quick", seed=0, progress=None) -> dict:
     """‖h_L‖ at init against L for three τ-rules and the MLP; GD for MLP vs ResNet(τ = 1/√L)."""
-    cfg = SIZES[_kit.check_size(size)]
-    inputs_seq, targets_seq, init_seq, train_seq = _kit.seeds(seed, 4)
+    cfg = SIZES[kit.check_size(size)]
+    inputs_seq, targets_seq, init_seq, train_seq = (kit.stream(seed, key) for key in ("inputs", "targets", "init", "train"))
     X = data.unit_inputs(cfg["n"], cfg["d"], rng=np.random.default_rng(inputs_seq))
     Y = data.regression_targets(cfg["n"], rng=np.random.default_rng(targets_seq))
     init = _init_part(cfg, X, init_seq)
@@ -155,18 +155,18 @@ def run(size="quick", seed=0, progress=None) -> dict:
     stable_bound = np.e * (1 + 3 * np.sqrt(2 / cfg["init_width"]))     # e plus 3 finite-m wobbles
     worst = {k: max(r["reduction"] for r in runs[k].values()) for k in runs}
     claims = [
-        _kit.claim(f"τ = 1: ‖h_L‖/‖h_0‖ at init for L = {EXPLOSION_DEPTH}", at_10,
+        kit.claim(f"τ = 1: ‖h_L‖/‖h_0‖ at init for L = {EXPLOSION_DEPTH}", at_10,
                    f">= (3/2)^(L/2) = {low10:.1f} (lower bound E‖h_ℓ‖² ≥ (½ + τ²)‖h_ℓ−1‖²)", at_10 >= low10),
-        _kit.claim(f"τ = 1: growth rate d ln‖h_L‖/dL fitted over L = {init['depths'][0]}..{init['depths'][-1]}",
+        kit.claim(f"τ = 1: growth rate d ln‖h_L‖/dL fitted over L = {init['depths'][0]}..{init['depths'][-1]}",
                    rate, f"between ½ln(3/2) = {rate_lo:.3f} and ½ln3 = {rate_hi:.3f} (e^Θ(τ²L))",
                    rate_lo <= rate <= rate_hi),
-        _kit.claim(f"τ = 1/√L: largest ‖h_L‖/‖h_0‖ over L = {init['depths'][0]}..{init['depths'][-1]}", stable,
+        kit.claim(f"τ = 1/√L: largest ‖h_L‖/‖h_0‖ over L = {init['depths'][0]}..{init['depths'][-1]}", stable,
                    f"<= e·(1 + 3√(2/m)) = {stable_bound:.2f} (E‖h_L‖² ≤ e^(2τ²L)‖h_0‖², plus 3 finite-m wobbles)",
                    stable <= stable_bound),
-        _kit.claim(f"ResNet τ = 1/√L trains at every L ∈ {cfg['depths']}: largest F(W_T)/F(W_0) after "
+        kit.claim(f"ResNet τ = 1/√L trains at every L ∈ {cfg['depths']}: largest F(W_T)/F(W_0) after "
                    f"{cfg['steps']} steps", worst["τ = 1/√L"], f"<= {TRAIN_FACTOR}",
                    worst["τ = 1/√L"] <= TRAIN_FACTOR),
-        _kit.claim(f"MLP trains at every L ∈ {cfg['depths']} with normalised η: largest F(W_T)/F(W_0)",
+        kit.claim(f"MLP trains at every L ∈ {cfg['depths']} with normalised η: largest F(W_T)/F(W_0)",
                    worst[MLP_NAME], f"<= {TRAIN_FACTOR}", worst[MLP_NAME] <= TRAIN_FACTOR),
     ]
     return {"config": {**cfg, "tau_rules": list(TAU_RULES), "d_out": 1,
@@ -259,4 +259,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

@@ -37,8 +37,9 @@
 # `ntkedu.train(..., lr_scale=...)` uses the empirical tangent kernel of the network at its
 # initialisation, λ_max(Θ_0)/m, in place of λ_max(Θ̄). Its cost: one forward pass, one backward
 # pass and, layer by layer, the n per-sample gradients (n × m·s²·m numbers) and their Gram matrix.
-# We time it against one training step and report the ratio — it is a few steps' worth at these
-# sizes, a negligible part of a run.
+# At these sizes that is a few training steps' worth, a negligible part of a run (time it with
+# `%timeit ntkedu.ntk.empirical(net, X)` in a notebook; wall-clock times are not results, so the
+# lesson's JSON keeps none).
 #
 # **What to look at.** Loss curves for m = 8 … 64 channels (straight lines on the log axis), the
 # distance from initialisation and the flip fraction against m with their fitted slopes, and loss
@@ -48,12 +49,11 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data
 from ntkedu.measure import loglog_slope
 from ntkedu.plotting import figure, loglog_fit
@@ -77,28 +77,23 @@ REL_FROBENIUS_RANGE = (-1.5, -0.5)   # MLP theory −1 (paper.md §3.6); wide ma
 # %% [markdown]
 # ## One run
 #
-# Each run measures the kernel's cost (`normalised_lr`), then trains with that η and the
+# Each run computes η from the kernel at init (`normalised_lr`), then trains with that η and the
 # `distance` and `flips` probes (recorded every few steps; the last record is what we compare).
 
 # %%
 def train_cnn(cfg, X, Y, width, depth, rng, progress=None):
     """Train one CNN; returns its curve, η and the final distance and flip statistics."""
     net = ntkedu.CNN(tuple(cfg["image"]), width, depth, kernel_size=cfg["kernel_size"], rng=rng)
-    start = time.perf_counter()
     lr = ntkedu.training.normalised_lr(net, X, cfg["lr_scale"])    # empirical kernel at init
-    kernel_seconds = time.perf_counter() - start
     hist = ntkedu.train(net, X, Y, steps=cfg["steps"], lr=lr, probes=["distance", "flips"],
                         record_every=max(1, cfg["steps"] // 20), progress=progress)
     dist, flips = hist.probes["distance"], hist.probes["flips"]
-    step_seconds = hist.time[-1] / cfg["steps"]
     return {"steps": hist.steps, "loss": hist.loss, "lr": lr, "lr_times_m": lr * width,
             "reduction": hist.loss[-1] / hist.loss[0], "diverged": hist.diverged,
             "rel_frobenius": float(np.mean(dist["rel_frobenius"][-1])),
             "rel_spectral": float(np.mean(dist["rel_spectral"][-1])),
             "abs_frobenius": dist["total_frobenius"][-1],
-            "flip_fraction": flips["total_fraction"][-1],
-            "kernel_seconds": kernel_seconds, "step_seconds": step_seconds,
-            "kernel_cost_in_steps": kernel_seconds / step_seconds}
+            "flip_fraction": flips["total_fraction"][-1]}
 
 
 def _mean(runs, key):
@@ -114,20 +109,22 @@ def _mean(runs, key):
 # %%
 def run(size="quick", seed=0, progress=None) -> dict:
     """Width sweep (loss, distance, flips against channels) and depth sweep of the CNN."""
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     n = cfg["n"]
-    inputs_seq, targets_seq, width_seq, depth_seq = _kit.seeds(seed, 4)
+    inputs_seq, targets_seq, width_seq, depth_seq = (kit.stream(seed, key) for key in ("inputs", "targets", "width", "depth"))
     X = data.images(n, tuple(cfg["image"]), rng=np.random.default_rng(inputs_seq))
     Y = data.regression_targets(n, rng=np.random.default_rng(targets_seq))
 
     widths = {}
-    for m, child in zip(cfg["widths"], width_seq.spawn(len(cfg["widths"]))):     # one stream per m
+    for m in cfg["widths"]:
+        child = kit.child(width_seq, m)                                            # one stream per m
         if progress is not None:
             progress.label = f"lesson 13 (m = {m} channels)"
         widths[str(m)] = [train_cnn(cfg, X, Y, m, cfg["depth"], np.random.default_rng(g), progress)
                           for g in child.spawn(cfg["nets"])]
     depths = {}
-    for L, child in zip(cfg["depths"], depth_seq.spawn(len(cfg["depths"]))):
+    for L in cfg["depths"]:
+        child = kit.child(depth_seq, L)                                            # one stream per L
         if progress is not None:
             progress.label = f"lesson 13 (L = {L})"
         depths[str(L)] = train_cnn(cfg, X, Y, cfg["depth_width"], L, np.random.default_rng(child), progress)
@@ -135,22 +132,22 @@ def run(size="quick", seed=0, progress=None) -> dict:
     ms = cfg["widths"]
     summary = {key: [_mean(widths[str(m)], key) for m in ms]
                for key in ("rel_frobenius", "rel_spectral", "abs_frobenius", "flip_fraction",
-                           "kernel_cost_in_steps", "lr_times_m")}
+                           "lr_times_m")}
     slopes = {key: loglog_slope(ms, summary[key])
               for key in ("rel_frobenius", "rel_spectral", "abs_frobenius", "flip_fraction")}
     worst_width = max(r["reduction"] for runs in widths.values() for r in runs)
     worst_depth = max(r["reduction"] for r in depths.values())
     lo, hi = REL_FROBENIUS_RANGE
     claims = [
-        _kit.claim(f"loss decays geometrically for every channel count m ∈ {ms} (normalised η): "
+        kit.claim(f"loss decays geometrically for every channel count m ∈ {ms} (normalised η): "
                    f"largest F(W_T)/F(W_0) after {cfg['steps']} steps", worst_width,
                    f"<= {TRAIN_FACTOR:g}", worst_width <= TRAIN_FACTOR),
-        _kit.claim("lazy training: fitted log-log slope of ‖ΔW_ℓ‖_F/‖W_ℓ⁰‖_F against channels m",
+        kit.claim("lazy training: fitted log-log slope of ‖ΔW_ℓ‖_F/‖W_ℓ⁰‖_F against channels m",
                    slopes["rel_frobenius"], f"between {lo} and {hi} (MLP theory −1)",
                    lo <= slopes["rel_frobenius"] <= hi),
-        _kit.claim("fewer ReLUs flip in wider CNNs: fitted log-log slope of the flip fraction against m",
+        kit.claim("fewer ReLUs flip in wider CNNs: fitted log-log slope of the flip fraction against m",
                    slopes["flip_fraction"], "< 0 (MLP: between −½ and −⅓)", slopes["flip_fraction"] < 0),
-        _kit.claim(f"deeper CNNs still train: largest F(W_T)/F(W_0) over L ∈ {cfg['depths']} at "
+        kit.claim(f"deeper CNNs still train: largest F(W_T)/F(W_0) over L ∈ {cfg['depths']} at "
                    f"m = {cfg['depth_width']}", worst_depth, f"<= {DEPTH_TRAIN_FACTOR:g}",
                    worst_depth <= DEPTH_TRAIN_FACTOR),
     ]
@@ -220,9 +217,7 @@ def draw(result) -> dict:
 #   because it is also the least wide for its depth (L/m = ½ at L = 8, m = 16): finite-width effects
 #   grow with L/m (paper.md §9.9, lesson 5), and its kernel at init has a stray large eigenvalue
 #   that makes η small. The claim for depth therefore asks only for a 10× reduction.
-# - *Kernel cost*: `kernel_cost_in_steps` in the JSON is the time of the empirical kernel at init
-#   divided by the time of one GD step.
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

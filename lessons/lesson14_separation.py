@@ -42,7 +42,7 @@ import sys
 import numpy as np
 
 import ntkedu
-from lessons import _kit
+from lessons import kit
 from ntkedu import data, ntk
 from ntkedu.measure import first_step_below, loglog_slope
 from ntkedu.plotting import figure, loglog_fit
@@ -173,12 +173,12 @@ def _one_delta(X, Y, net0, delta, cfg, progress):
 
 
 def run(size="quick", seed=0, progress=None) -> dict:
-    cfg = SIZES[_kit.check_size(size)]
+    cfg = SIZES[kit.check_size(size)]
     n, d = cfg["n"], cfg["d"]
     # the partner stays ≥ bulk_delta − δ from the other inputs: the pair must be the closest one
     if 2 * max(cfg["deltas"] + cfg["kernel_deltas"]) > cfg["bulk_delta"]:
         raise ValueError(f"bulk_delta = {cfg['bulk_delta']} must be at least twice the largest δ")
-    data_seq, direction_seq, net_seq = _kit.seeds(seed, 3)
+    data_seq, direction_seq, net_seq = (kit.stream(seed, key) for key in ("data", "direction", "net"))
     rng = np.random.default_rng(data_seq)
     bulk = data.separated_inputs(n - 1, d, cfg["bulk_delta"], rng=rng)
     Y = np.concatenate([[1.0], data.regression_targets(n - 2, rng=rng)[:, 0], [-1.0]])[:, None]
@@ -205,14 +205,14 @@ def run(size="quick", seed=0, progress=None) -> dict:
     kernel_slope = (loglog_slope(cfg["deltas"], k_steps) if all(s is not None for s in k_steps)
                     else float("nan"))
     claims = [
-        _kit.claim(f"λ_min(Θ̄) ∝ δ: log-log slope of λ_min(Θ̄) against δ ∈ {cfg['kernel_deltas']} "
+        kit.claim(f"λ_min(Θ̄) ∝ δ: log-log slope of λ_min(Θ̄) against δ ∈ {cfg['kernel_deltas']} "
                    "(λ_min falling at every step of δ)", lam_slope,
                    f"between {LAMBDA_SLOPE_RANGE[0]} and {LAMBDA_SLOPE_RANGE[1]} (theory 1)",
                    bool(lam_monotone and LAMBDA_SLOPE_RANGE[0] <= lam_slope <= LAMBDA_SLOPE_RANGE[1])),
-        _kit.claim(f"smaller δ, slower GD: smallest ratio of steps to {cfg['eps']:g}·F(W_0) between "
+        kit.claim(f"smaller δ, slower GD: smallest ratio of steps to {cfg['eps']:g}·F(W_0) between "
                    f"consecutive δ in {cfg['deltas']} (every run reached ε)", growth, "> 1",
                    bool(reached and growth > 1)),
-        _kit.claim("log-log slope of the network's steps to ε against δ", steps_slope,
+        kit.claim("log-log slope of the network's steps to ε against δ", steps_slope,
                    f"≤ {STEPS_SLOPE_MAX} (kernel GD −1 since λ_min ∝ δ; Theorem 1's T ∝ δ^−2 "
                    f"takes η ∝ δ; here kernel GD gives {kernel_slope:.2f})",
                    bool(reached and steps_slope <= STEPS_SLOPE_MAX)),
@@ -338,4 +338,4 @@ def draw(result) -> dict:
 
 # %%
 if __name__ == "__main__":
-    _kit.main(sys.modules[__name__])
+    kit.main(sys.modules[__name__])

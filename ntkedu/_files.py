@@ -13,11 +13,16 @@ __all__ = ["atomic_write", "read_json", "writable_folder"]
 def atomic_write(path, data) -> str:
     """Write ``data`` (str or bytes) to ``path`` via a temporary file in the same folder, then rename.
 
-    The file gets the permissions of an ordinary new file (``mkstemp`` alone would make it
-    owner-only). Returns the path as a string.
+    Missing folders are created. The file gets the permissions of an ordinary new file (``mkstemp``
+    alone would make it owner-only). A failure raises ``ValueError`` naming ``path`` (not the hidden
+    temporary file) and the reason. Returns the path as a string.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise ValueError(f"cannot write {os.fspath(path)!r}: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -25,9 +30,11 @@ def atomic_write(path, data) -> str:
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         if os.path.exists(tmp):
             os.remove(tmp)
+        if isinstance(err, OSError):
+            raise ValueError(f"cannot write {os.fspath(path)!r}: {err.strerror or err}") from None
         raise
     return str(path)
 

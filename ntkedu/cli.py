@@ -1,20 +1,21 @@
-"""The ``ntkedu`` command: train, sweep, trace, gradcheck, ntk, bench, plot, lessons, notebooks.
+"""The ``ntkedu`` command line: argument types, the parser, and one thin function per command.
 
+Commands: train, sweep, trace, gradcheck, ntk, bench, plot, lessons, notebooks, exercises, check.
 ``ntkedu <command> --help`` shows each command's options and examples; ``python -m ntkedu`` is the
 same program. A user's mistake (a width of 0, an unknown architecture, an unwritable output folder,
-a step size that diverges, …) is answered by one line on stderr and exit code 2; anything else that
-goes wrong is a bug and shows its traceback. Files are written atomically (a temporary file in the
-target folder, then ``os.replace``), so an interrupted run never leaves half a file behind.
+a step size that diverges, a run whose ReLUs all died, a size that does not fit in memory, …) is
+answered by one line on stderr and exit code 2. Files are written atomically (a temporary file in
+the target folder, then ``os.replace``), so an interrupted run never leaves half a file behind.
 
-The heavy modules (training, kernels, benchmarks, lessons) are imported inside the command that
-needs them, so ``ntkedu --help`` answers at once.
+What the commands run lives in :mod:`ntkedu.experiments` (data, networks, runs, sweeps) and how
+they report it in :mod:`ntkedu.reports` (figures and text). The lessons are their own program
+(``python -m lessons``); ``ntkedu lessons`` and ``ntkedu notebooks`` hand over to it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import inspect
 import json
 import math
 import os
@@ -26,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from . import _files
+from .errors import UsageError
+from .experiments import RunSpec, child_stream, make_data, make_net, run_one, run_sweep, validate
 
 __all__ = ["main", "UsageError"]
 
@@ -36,16 +39,14 @@ PROBES = ("distance", "flips", "kernel_drift", "grad_ratio")
 DEFAULT_OUT = "ntkedu-output"
 
 
-class UsageError(Exception):
-    """A user's mistake: printed as one line on stderr, exit code 2, no traceback."""
-
-
 @contextlib.contextmanager
 def user_input():
     """Turn the library's ValueError into a :class:`UsageError` inside a block whose every argument
     came from the command line (the library's checks name the argument and the value received)."""
     try:
         yield
+    except UsageError:
+        raise
     except ValueError as err:
         raise UsageError(str(err)) from None
 
@@ -121,6 +122,14 @@ def image_shape(text: str) -> tuple:
     return shape
 
 
+def memory_size(text: str) -> float:
+    from .memory import parse_size
+    try:
+        return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def probe_list(text: str) -> list:
     names = [p.strip() for p in text.split(",") if p.strip()]
     for p in names:
@@ -147,53 +156,13 @@ def write_json(obj, path) -> str:
 
 
 def read_json(path) -> dict:
-    try:
+    with user_input():
         return _files.read_json(path)
-    except ValueError as err:
-        raise UsageError(str(err)) from None
 
 
-# --------------------------------------------------------------------------------------------------
-# Seeds: one root seed, named child streams
-# --------------------------------------------------------------------------------------------------
-
-def child_stream(seed: int, *key: int) -> np.random.SeedSequence:
-    """The child ``SeedSequence(seed).spawn(...)`` reached along ``key``.
-
-    ``SeedSequence(seed, spawn_key=(a, b))`` is child b of child a of ``SeedSequence(seed)``. The data
-    come from key (0,) and the run of a network of width m and depth L from key (1, m, L), so a
-    sweep's curve for width m is exactly ``ntkedu train --width m`` with the same seed, and adding
-    or removing a width never changes the other runs.
-    """
-    return np.random.SeedSequence(seed, spawn_key=tuple(int(k) for k in key))
-
-
-# --------------------------------------------------------------------------------------------------
-# train and sweep
-# --------------------------------------------------------------------------------------------------
-
-@dataclass
-class RunSpec:
-    """Everything one training run needs, read from the command line."""
-    arch: str
-    width: int
-    depth: int
-    d_out: int
-    n: int
-    d: int
-    image_shape: tuple
-    loss: str
-    steps: int
-    lr: float | None
-    lr_scale: float | None
-    batch_size: int | None
-    tau: float | None
-    seed: int
-    record_every: int
-    probes: list
-
-    def tau_for(self, depth: int) -> float:
-        return self.tau if self.tau is not None else 1 / math.sqrt(depth)
+def _progress(args, total, label):
+    from .progress import Progress
+    return Progress(total, label, quiet=args.quiet)
 
 
 def _spec(args, width=None, depth=None) -> RunSpec:
@@ -203,200 +172,38 @@ def _spec(args, width=None, depth=None) -> RunSpec:
                    args.tau, args.seed, args.record_every, list(args.probes or []))
 
 
-def validate(spec: RunSpec) -> None:
-    """The checks that need two options together; one line naming the offending value each."""
-    if spec.batch_size is not None and spec.batch_size > spec.n:
-        raise UsageError(f"--batch-size {spec.batch_size} is larger than the number of samples --n {spec.n}")
-    if spec.loss == "cross_entropy" and spec.d_out < 2:
-        raise UsageError(f"--loss cross_entropy needs --d-out >= 2 classes, got --d-out {spec.d_out}")
-    if spec.tau is not None and spec.arch != "resnet":
-        raise UsageError(f"--tau {spec.tau:g} only applies to --arch resnet, got --arch {spec.arch}")
-    if spec.arch != "cnn" and spec.d < 2:
-        raise UsageError(f"--d must be >= 2 (the last coordinate is the constant 1/√2), got {spec.d}")
-
-
-def make_data(spec: RunSpec):
-    """Inputs and targets from the data stream (key (0,)): the same for every run of a sweep."""
-    from . import data
-    rng = np.random.default_rng(child_stream(spec.seed, 0))
-    with user_input():
-        X = data.images(spec.n, spec.image_shape, rng=rng) if spec.arch == "cnn" else \
-            data.unit_inputs(spec.n, spec.d, rng=rng)
-        if spec.loss == "cross_entropy":
-            Y = data.class_labels(spec.n, spec.d_out, rng=rng)
-        else:
-            Y = data.regression_targets(spec.n, spec.d_out, rng=rng)
-    return X, Y
-
-
-def make_net(spec: RunSpec, rng):
-    from .networks import CNN, MLP, ResNet
-    with user_input():
-        if spec.arch == "mlp":
-            return MLP(spec.d, spec.width, spec.depth, spec.d_out, rng=rng)
-        if spec.arch == "resnet":
-            return ResNet(spec.d, spec.width, spec.depth, spec.d_out, tau=spec.tau_for(spec.depth), rng=rng)
-        return CNN(spec.image_shape, spec.width, spec.depth, spec.d_out, rng=rng)
-
-
-def run_one(spec: RunSpec, X, Y, progress=None):
-    """Build the network from its own stream (key (1, m, L)) and train it. Returns the History.
-
-    With a raw ``--lr`` the normalised step η·m·λ_max(Θ̄) is worked out at initialisation and kept in
-    ``history.config["lr_scale_effective"]`` for the legend.
-    """
-    from .training import normalised_lr, train
-    rng = np.random.default_rng(child_stream(spec.seed, 1, spec.width, spec.depth))
-    net = make_net(spec, rng)
-    with user_input():
-        unit = normalised_lr(net, X, 1.0) if spec.lr is not None else None
-        hist = train(net, X, Y, steps=spec.steps, lr=spec.lr, lr_scale=spec.lr_scale,
-                     batch_size=spec.batch_size, loss=spec.loss, probes=tuple(spec.probes),
-                     record_every=spec.record_every, seed=rng, progress=progress)
-    hist.config["seed"] = spec.seed
-    hist.config["lr_scale_effective"] = spec.lr_scale if unit is None else spec.lr / unit
-    return hist
-
-
-def history_from_dict(d: dict):
-    """A :class:`ntkedu.History` from the dict stored in a history or sweep JSON."""
-    from .training import History
-    hist = History(**{k: v for k, v in d.items() if k != "format"})
-    if not hist.steps or len(hist.steps) != len(hist.loss):
-        raise ValueError(f"'steps' and 'loss' must be non-empty lists of equal length, "
-                         f"got {len(hist.steps)} and {len(hist.loss)} entries")
-    return hist
-
-
-def step_cost(spec: RunSpec) -> float:
-    """Relative cost of one run: the multiply-adds of its matrix products, n·(d·m + L·m²)·steps
-    (a CNN: times the H·W positions and s² = 9 taps). Weights a sweep's progress."""
-    if spec.arch == "cnn":
-        C, H, W = spec.image_shape
-        return spec.steps * H * W * 9 * spec.width * (C + spec.depth * spec.width)
-    return spec.steps * spec.width * (spec.d + spec.depth * spec.width)
-
-
-class _RunProgress:
-    """Relays one run's per-step updates to a sweep-wide :class:`Progress` counting percent of the
-    sweep's work (runs weighted by :func:`step_cost`, so "left" is right when widths differ)."""
-
-    def __init__(self, parent, run: int, runs: int, steps: int, what: dict, before: float, share: float):
-        self.parent, self.run, self.runs, self.steps, self.what = parent, run, runs, steps, what
-        self.before, self.share = before, share
-
-    def update(self, i, **fields):
-        fields.pop("step", None)
-        percent = round(100 * (self.before + self.share * i / self.steps))
-        self.parent.update(percent, run=f"{self.run} of {self.runs}", **self.what, step=i, **fields)
-
-    def done(self):
-        pass
-
-
-def _eta_text(hist, *, tex: bool = False) -> str:
-    """The step size: normalised η·m·λ_max(Θ̄) when known, and the raw η (mathtext for figures)."""
-    cfg = getattr(hist, "config", {}) or {}
-    scale = cfg.get("lr_scale_effective", cfg.get("lr_scale"))
-    lr = hist.lr if getattr(hist, "lr", None) is not None else cfg.get("lr")
-    parts = []
-    if scale is not None and cfg.get("arch") == "cnn":      # no closed-form Θ̄: the kernel at init
-        name = r"$\eta\,\lambda_{\max}(\Theta_0)$" if tex else "η·λ_max(Θ_0)"
-    elif scale is not None:
-        name = r"$\eta\,m\,\lambda_{\max}(\bar\Theta)$" if tex else "η·m·λ_max(Θ̄)"
-    if scale is not None:
-        parts.append(f"{name} = {scale:.3g}")
-    if lr is not None:
-        eta = r"$\eta$" if tex else "η"
-        parts.append(f"{eta} = {lr:.3g}")
-    return ", ".join(parts)
-
-
-def _describe(cfg: dict) -> str:
-    arch = cfg.get("arch", "?")
-    text = f"{arch.upper() if arch != 'resnet' else 'ResNet'} m={cfg.get('width')}, L={cfg.get('depth')}"
-    if arch == "resnet" and cfg.get("tau") is not None:
-        text += f", τ={cfg['tau']:.3g}"
-    return text
-
-
-def loss_figure(histories: dict, *, title_extra: str = ""):
-    """Loss against steps on a log y-axis, one curve per run (Theorem 1 for GD, Theorem 2 for SGD).
-
-    ``histories`` maps a legend label to a History. Returns the Figure.
-    """
-    from .plotting import figure, loss_curves
-    hists = list(histories.values())
-    cfg0 = hists[0].config or {}
-    b, n = cfg0.get("batch_size"), cfg0.get("n")
-    sgd = b is not None and n is not None and b < n
-    loss = cfg0.get("loss", "squared")
-    fig, ax = figure()
-    curves = {label: (np.asarray(h.steps), np.asarray(h.loss)) for label, h in histories.items()}
-    if loss == "squared":
-        ylabel = r"loss $F(W_t) = \sum_i \frac{1}{2}\|\hat y_i - y_i^*\|^2$ (no unit)"
-    else:
-        ylabel = r"loss $F(W_t) = -\sum_i \log\,\mathrm{softmax}(\hat y_i)_{y_i}$ (nats)"
-    loss_curves(ax, curves, xlabel=r"steps $t$ (time = $\eta$ × steps)", ylabel=ylabel)
-    theorem = f"Theorem 2: SGD, batch b={b} of n={n}" if sgd else f"Theorem 1: gradient descent, n={n}"
-    what = "loss falls geometrically" if loss == "squared" else "cross-entropy falls (§2.5)"
-    ax.set_title(f"{theorem}{title_extra}\n{what} (A, B fixed, W ~ N(0, 2/m))", fontsize="medium")
-    for h in hists:
-        if getattr(h, "diverged", None):
-            ax.annotate("diverged", (h.steps[-1], h.loss[-1]), fontsize="small", color="red")
-    return fig
-
-
-def _label(hist) -> str:
-    return f"{_describe(hist.config or {})}, {_eta_text(hist, tex=True)}"
-
-
-def _summary(hist, elapsed: float) -> str:
-    loss = np.asarray(hist.loss, dtype=float)
-    first, last = loss[0], loss[-1]
-    reduction = first / last if last > 0 else math.inf
-    text = (f"{_describe(hist.config or {})}: loss {first:.4g} -> {last:.4g} "
-            f"(reduced {reduction:.3g}x) in {hist.steps[-1]} steps, {elapsed:.1f} s; {_eta_text(hist)}")
-    acc = getattr(hist, "accuracy", None)
-    if acc:
-        text += f"; training accuracy {100 * acc[-1]:.0f}%"
-    probed = []
-    for name, values in (getattr(hist, "probes", None) or {}).items():
-        last = {k: v[-1] if isinstance(v, list) and v else v for k, v in values.items()}
-        scalars = [f"{k}={v:.3g}" for k, v in last.items() if isinstance(v, (int, float)) and k != "layers"]
-        if scalars:
-            probed.append(f"{name} " + " ".join(scalars))
-    if probed:
-        text += "\n  probes at the last recorded step: " + "; ".join(probed)
-    return text
-
-
-def _progress(args, total, label):
-    from .progress import Progress
-    return Progress(total, label, quiet=args.quiet)
-
-
 def cmd_train(args) -> int:
+    from .reports import label, loss_figure, summary
+    from .plotting import save
+    from .training import TrainingInterrupted
     spec = _spec(args)
     validate(spec)
     out = writable_folder(args.out)
     X, Y = make_data(spec)
     start = time.perf_counter()
     progress = _progress(args, spec.steps, "train step")
-    hist = run_one(spec, X, Y, progress)
+    try:
+        hist = run_one(spec, X, Y, progress)
+    except TrainingInterrupted as stop:       # keep what the run recorded before Ctrl-C
+        progress.done()
+        stop.history.save(out / "history.json")
+        raise UsageError(f"{stop.history.interrupted}; the history so far is in {out / 'history.json'}") from None
     progress.done()
     elapsed = time.perf_counter() - start
-    from .plotting import save
-    hist.save(out / "history.json")
-    save(loss_figure({_label(hist): hist}), out / "loss.png")
-    print(_summary(hist, elapsed))
+    with user_input():
+        hist.save(out / "history.json")
+        save(loss_figure({label(hist): hist}), out / "loss.png", dpi=args.dpi)
+    print(summary(hist, elapsed))
     print(f"wrote {out / 'history.json'} and {out / 'loss.png'}")
-    if hist.diverged:
-        raise UsageError(f"{hist.diverged} (history so far written to {out})")
+    if hist.stopped:
+        raise UsageError(f"{hist.stopped} (history so far written to {out})")
     return 0
 
 
 def cmd_sweep(args) -> int:
+    from .parallel import process_pool
+    from .plotting import save
+    from .reports import label, loss_figure, summary
     vary, values = ("width", args.widths) if args.widths else ("depth", args.depths)
     specs = [_spec(args, **{vary: v}) for v in values]
     for s in specs:
@@ -404,26 +211,25 @@ def cmd_sweep(args) -> int:
     out = writable_folder(args.out)
     X, Y = make_data(specs[0])
     progress = _progress(args, 100, "sweep, % of work")
-    costs = np.array([step_cost(s) for s in specs], dtype=float)
-    shares, before = costs / costs.sum(), np.concatenate([[0.0], np.cumsum(costs)[:-1]]) / costs.sum()
-    hists, elapsed = [], []
-    for i, (s, v) in enumerate(zip(specs, values), start=1):
-        start = time.perf_counter()
-        relay = _RunProgress(progress, i, len(specs), s.steps, {vary: v}, before[i - 1], shares[i - 1])
-        hists.append(run_one(s, X, Y, relay))
-        elapsed.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    if args.jobs > 1:
+        with process_pool(args.jobs) as pool:
+            hists = run_sweep(specs, X, Y, executor=pool, progress=progress)
+    else:
+        hists = run_sweep(specs, X, Y, progress=progress)
     progress.done()
-    from .plotting import save
     sweep = {"format": "ntkedu.Sweep/1", "sweep": {"vary": vary, "values": values, "seed": args.seed},
              "histories": [h.as_dict() for h in hists]}
-    write_json(sweep, out / "sweep.json")
-    save(loss_figure({_label(h): h for h in hists}, title_extra=f", {vary} sweep"), out / "loss.png")
-    for h, t in zip(hists, elapsed):
-        print(_summary(h, t))
-    print(f"wrote {out / 'sweep.json'} and {out / 'loss.png'}")
-    diverged = [h.diverged for h in hists if h.diverged]
-    if diverged:
-        raise UsageError(f"{len(diverged)} of {len(hists)} runs diverged; first: {diverged[0]} "
+    with user_input():
+        write_json(sweep, out / "sweep.json")
+        save(loss_figure({label(h): h for h in hists}, title_extra=f", {vary} sweep"),
+             out / "loss.png", dpi=args.dpi)
+    for h in hists:
+        print(summary(h))
+    print(f"{len(hists)} runs in {time.perf_counter() - start:.1f} s; wrote {out / 'sweep.json'} and {out / 'loss.png'}")
+    stopped = [h.stopped for h in hists if h.stopped]
+    if stopped:
+        raise UsageError(f"{len(stopped)} of {len(hists)} runs stopped early; first: {stopped[0]} "
                          f"(histories written to {out})")
     return 0
 
@@ -474,15 +280,8 @@ def cmd_gradcheck(args) -> int:
 # ntk
 # --------------------------------------------------------------------------------------------------
 
-def _bytes(b: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if b < 1024 or unit == "TB":
-            return f"{b:.0f} {unit}" if unit == "B" else f"{b:.1f} {unit}"
-        b /= 1024
-
-
 def cmd_ntk(args) -> int:
-    from . import ntk
+    from . import memory, ntk
     spec = RunSpec(args.arch, args.width, args.depth, args.d_out, args.n, args.d, tuple(args.image_shape),
                    "squared", 0, None, None, None, args.tau, args.seed, 1, [])
     if spec.tau is not None and spec.arch != "resnet":
@@ -495,21 +294,19 @@ def cmd_ntk(args) -> int:
     m, L = spec.width, spec.depth
     net = make_net(spec, np.random.default_rng(child_stream(spec.seed, 1, m, L)))
     inputs = "x".join(map(str, spec.image_shape)) + " images" if spec.arch == "cnn" else f"inputs in d={spec.d}"
-    print(f"{net._signature()}: W_1..W_L trained, A and B fixed; n={spec.n} {inputs}, seed {spec.seed}")
-    print(f"  memory: building Θ_m needs about {_bytes(ntk.memory_estimate(net, spec.n))}", flush=True)
+    print(f"{net.signature()}: W_1..W_L trained, A and B fixed; n={spec.n} {inputs}, seed {spec.seed}")
+    print(f"  memory: building Θ_m needs about {memory.format_size(ntk.memory_estimate(net, spec.n))}",
+          flush=True)
     with user_input():
-        K = np.asarray(ntk.empirical(net, X), dtype=float) / m
+        K = np.asarray(ntk.empirical(net, X, verbose_memory=False), dtype=float) / m
     blocks = K if K.ndim == 3 else K[None]
     lam = [ntk.eigen(b).values for b in blocks]
     lo, hi = min(v[-1] for v in lam), max(v[0] for v in lam)
     per = f" (over the {len(blocks)} output blocks)" if len(blocks) > 1 else ""
     print(f"  empirical Θ_m/m{per}: λ_min = {lo:.4g}, λ_max = {hi:.4g}, "
           f"condition number λ_max/λ_min = {_cond(hi, lo)}")
-    Kbar = None
-    if spec.arch == "mlp":
-        Kbar = ntk.analytic(X, L, spec.d_out)
-    elif spec.arch == "resnet" and hasattr(ntk, "analytic_resnet"):
-        Kbar = ntk.analytic_resnet(X, L, spec.tau_for(L), spec.d_out)
+    with user_input():
+        Kbar = net.limit_kernel(X)                 # the network knows its own limit kernel, if any
     if Kbar is None:
         print(f"  no infinite-width Θ̄ for the {spec.arch} in ntkedu.ntk, so no distance to it; "
               f"stable step from Θ_m: η < 2/λ_max(Θ_m) = {ntk.max_learning_rate(K, m):.4g}")
@@ -544,81 +341,74 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def _lessons():
-    """Import the lessons package that sits next to this ntkedu (the repository's lessons/ folder)."""
-    root = Path(__file__).resolve().parent.parent
-    if (root / "lessons" / "_kit.py").exists() and str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+def _python_m_lessons(args: list) -> int:
+    """Run ``python -m lessons ARGS`` in a child process and return its exit code.
+
+    The lessons use the library, never the other way round: the command line hands them over to
+    their own program instead of importing them.
+    """
+    import subprocess
     try:
-        import lessons
-        from lessons import _kit  # noqa: F401  (a package named "lessons" that is not ours has no _kit)
-    except ImportError:
-        raise UsageError("the lessons are not installed: they live in the repository's lessons/ folder; "
-                         "run ntkedu from an editable install of a clone (pip install -e .)") from None
-    return lessons
+        return subprocess.call([sys.executable, "-m", "lessons", *args])
+    except KeyboardInterrupt:
+        return 130
 
 
 def cmd_plot(args) -> int:
-    obj = read_json(args.json)
-    if "lesson" in obj:
-        _lessons()
-        from lessons import _kit
-        try:
-            paths = _kit.redraw(args.json, args.out)
-        except _kit.UsageError as err:
-            raise UsageError(str(err)) from None
-        for p in paths:
-            print(f"wrote {p}")
-        return 0
     from .plotting import save
-    kind = str(obj.get("format", ""))
-    if not kind.startswith(("ntkedu.History/", "ntkedu.Sweep/")):
-        raise UsageError(f"{os.fspath(args.json)!r} is not a saved ntkedu run, sweep or lesson "
-                         f"(format {obj.get('format')!r}, no 'lesson' key)")
-    out = writable_folder(args.out if args.out is not None else Path(args.json).parent)
-    try:
-        if kind.startswith("ntkedu.Sweep/"):
-            hists = [history_from_dict(h) for h in obj["histories"]]
-            vary = (obj.get("sweep") or {}).get("vary")
-            fig = loss_figure({_label(h): h for h in hists}, title_extra=f", {vary} sweep" if vary else "")
-        else:
-            hist = history_from_dict(obj)
-            fig = loss_figure({_label(hist): hist})
-    except (KeyError, TypeError, ValueError) as err:
-        raise UsageError(f"{os.fspath(args.json)!r} is not a saved ntkedu run or lesson "
-                         f"({type(err).__name__}: {err})") from None
-    path = save(fig, out / f"{Path(args.json).stem}_loss.png")
-    print(f"wrote {path}")
+    from .reports import label, loss_figure
+    from .training import History
+    path = Path(args.json)
+    if path.suffix.lower() == ".npz":
+        with user_input():
+            hist = History.load(path)
+        hists, title = [hist], ""
+    else:
+        obj = read_json(path)
+        if "lesson" in obj:
+            return _python_m_lessons(["redraw", str(path)] + (["--out", str(args.out)] if args.out else [])
+                                     + ["--dpi", str(args.dpi)])
+        kind = str(obj.get("format", ""))
+        with user_input():
+            if kind.startswith("ntkedu.Sweep/"):
+                raw = obj.get("histories")
+                if not isinstance(raw, list) or not raw:
+                    raise UsageError(f"{os.fspath(path)!r}: a sweep needs a non-empty list 'histories'")
+                hists = [History.from_dict(h, source=f"{path} (run {i + 1})") for i, h in enumerate(raw)]
+                vary = (obj.get("sweep") or {}).get("vary")
+                title = f", {vary} sweep" if vary else ""
+            elif kind.startswith("ntkedu.History/"):
+                hists, title = [History.from_dict(obj, source=path)], ""
+            else:
+                raise UsageError(f"{os.fspath(path)!r} is not a saved ntkedu run, sweep or lesson "
+                                 f"(format {obj.get('format')!r}, no 'lesson' key)")
+    out = writable_folder(args.out if args.out is not None else path.parent)
+    with user_input():
+        fig = loss_figure({label(h): h for h in hists}, title_extra=title)
+        written = save(fig, out / f"{path.stem}_loss.png", dpi=args.dpi)
+    print(f"wrote {written}")
     return 0
 
 
 def cmd_lessons(args) -> int:
-    _lessons()
-    from lessons.__main__ import main as lessons_main
     rest = list(args.rest)
     if args.quiet and rest[:1] == ["run"] and "--quiet" not in rest:
         rest.append("--quiet")
-    if "prog" in inspect.signature(lessons_main).parameters:
-        return lessons_main(rest, prog=f"{PROG} lessons")
-    return lessons_main(rest)
+    return _python_m_lessons(rest)
 
 
 def cmd_notebooks(args) -> int:
-    _lessons()
-    from lessons import _kit
-    try:
-        import jupytext  # noqa: F401
-    except ImportError:
-        raise UsageError("writing notebooks needs jupytext, which is not installed; "
-                         "run: pip install -e '.[notebooks]'  (or: pip install jupytext)") from None
-    from lessons import notebooks
-    try:
-        paths = notebooks.export(args.out)
-    except _kit.UsageError as err:
-        raise UsageError(str(err)) from None
-    for p in paths:
-        print(f"wrote {p}")
-    return 0
+    return _python_m_lessons(["notebooks", "--out", str(args.out)] + (["--execute"] if args.execute else []))
+
+
+def cmd_check(args) -> int:
+    from .exercises import main_check
+    return main_check(list(args.rest), prog=f"{PROG} check")
+
+
+def cmd_exercises(args) -> int:
+    from .exercises import main_exercises
+    return main_exercises(list(args.rest), prog=f"{PROG} exercises")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -679,8 +469,16 @@ prints the memory the kernel needs before building it.""",
   ntkedu lessons redraw lesson-output/lesson03.json
 
 everything after `lessons` is handed to `python -m lessons`.""",
+    "exercises": """examples:
+  ntkedu exercises                                     list the exercises and their lessons
+  ntkedu exercises --out my-exercises                  fresh student copies to work in""",
+    "check": """examples:
+  ntkedu check relu_backward my-exercises/ex01_relu.py
+
+exit code 0 when every case passes, 1 when one fails, 2 on a usage error.""",
     "notebooks": """examples:
   ntkedu notebooks --out lesson-notebooks
+  ntkedu notebooks --execute                           run them too (quick size), figures inline
 
 needs the optional extra: pip install -e '.[notebooks]'""",
 }
@@ -714,6 +512,7 @@ def _run_options(p, *, sweep: bool = False):
     tr.add_argument("--probes", type=probe_list, default=[], metavar="NAME,...",
                     help=f"observe the run: {', '.join(PROBES)} (default none)")
     p.add_argument("--seed", type=non_negative_int, default=0, help="seed of every random number (default 0)")
+    p.add_argument("--dpi", type=positive_int, default=150, help="resolution of the PNG (default 150)")
     p.add_argument("--out", default=DEFAULT_OUT if not sweep else DEFAULT_OUT + "/sweep",
                    help=f"output folder (default {DEFAULT_OUT if not sweep else DEFAULT_OUT + '/sweep'})")
 
@@ -727,6 +526,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     parser.add_argument("--version", action="version", version=f"ntkedu {__version__}")
     parser.add_argument("--quiet", action="store_true", help="no progress reports on stderr")
+    parser.add_argument("--max-memory", type=memory_size, default=None, metavar="SIZE",
+                        help="refuse work that needs more memory than this, e.g. 8G (default: the memory "
+                             "available now; also NTKEDU_MAX_MEMORY)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name, help, func):
@@ -745,6 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--widths", type=int_list, metavar="M,M,...", help="widths to sweep, e.g. 64,256,1024")
     which.add_argument("--depths", type=int_list, metavar="L,L,...", help="depths to sweep, e.g. 1,3,10")
     _run_options(p, sweep=True)
+    p.add_argument("--jobs", type=positive_int, default=1,
+                   help="runs at once, in worker processes with one BLAS thread each (default 1)")
 
     p = command("trace", "one forward and backward pass of a tiny network, printed step by step", cmd_trace)
     p.add_argument("--arch", choices=("mlp", "resnet"), default="mlp", help="architecture (default mlp)")
@@ -779,29 +583,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("plot", "redraw figures from a saved JSON (a run, a sweep or a lesson) without retraining",
                 cmd_plot)
-    p.add_argument("json", help="history.json, sweep.json or lessonNN.json")
+    p.add_argument("json", help="history.json or .npz, sweep.json or lessonNN.json")
     p.add_argument("--out", default=None, help="folder for the PNGs (default: next to the JSON)")
+    p.add_argument("--dpi", type=positive_int, default=150, help="resolution of the PNGs (default 150)")
 
     p = command("lessons", "the lessons: list, run N, run all, redraw (same as python -m lessons)", cmd_lessons)
     p.add_argument("rest", nargs=argparse.REMAINDER, metavar="...", help="arguments for python -m lessons")
 
     p = command("notebooks", "write every lesson as a Jupyter notebook (.ipynb; needs jupytext)", cmd_notebooks)
     p.add_argument("--out", default="lesson-notebooks", help="output folder (default lesson-notebooks)")
+    p.add_argument("--execute", action="store_true", help="also run every notebook (quick size), figures inline")
+
+    p = command("exercises", "list the exercises, or write fresh student copies with --out FOLDER", cmd_exercises)
+    p.add_argument("rest", nargs=argparse.REMAINDER, metavar="...", help="[--out FOLDER]")
+
+    p = command("check", "check your solution of an exercise: ntkedu check NAME FILE", cmd_check)
+    p.add_argument("rest", nargs=argparse.REMAINDER, metavar="NAME FILE", help="exercise name and your .py file")
     return parser
 
 
 def main(argv=None) -> int:
-    """Run the ``ntkedu`` command line; returns the exit code (0 ok, 1 a check failed, 2 a user error)."""
+    """Run the ``ntkedu`` command line; returns the exit code (0 ok, 1 a check failed, 2 a user error,
+    130 interrupted). No user input ends in a traceback: a mistake is one line on stderr."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
+    from . import memory
+    memory.set_limit(args.max_memory)
     try:
         return args.func(args)
-    except UsageError as err:
+    except UsageError as err:                       # MemoryLimitError included
         sys.stderr.write(f"{PROG} {args.command}: error: {err}\n")
         return 2
+    except BrokenPipeError:                         # output piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG} {args.command}: interrupted (no file is left half-written)\n")
         return 130
+    finally:
+        memory.set_limit(None)

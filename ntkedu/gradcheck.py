@@ -115,7 +115,7 @@ def check_network(net, X, target, loss: str = "squared", h: float = 1e-6, title:
         raise ValueError(f"gradient checks need a float64 network, got dtype {net.dtype}")
     loss_fn = losses.get(loss).fn
     value, grads, _, _ = net.loss_and_grads(X, target, loss)
-    report = GradCheckReport(title or f"gradient check of {net._signature()}, {loss} loss")
+    report = GradCheckReport(title or f"gradient check of {net.signature()}, {loss} loss")
     for name in net.trainable:
         numeric = numerical_gradient(lambda: loss_fn(net.forward(X)[0], target)[0], net.params[name], h)
         report.add(name, grads[name], numeric)

@@ -23,7 +23,8 @@ import numpy as np
 
 from . import _checks, losses
 from .ntk import kappa1
-from .ops import _ShapesRepr, conv_backward_x
+from .networks import MLP, RankOne
+from .ops import _ShapesRepr
 
 __all__ = ["loglog_slope", "first_step_below", "spectral_norm", "forward_norms", "layer_product_norms", "LayerProducts",
            "backward_norms", "BackwardNorms", "separation_by_layer", "SeparationByLayer",
@@ -47,11 +48,6 @@ def loglog_slope(x, y, *, return_intercept: bool = False):
 
 def _rng(rng) -> np.random.Generator:
     return rng if isinstance(rng, np.random.Generator) else _checks.generator(seed=rng)
-
-
-def _units(net) -> int:
-    """Units per hidden layer: m for the MLP and ResNet, m·H·W for the CNN."""
-    return net.width * (net.in_shape[1] * net.in_shape[2] if net.kind == "cnn" else 1)
 
 
 def _rows(a):
@@ -155,8 +151,8 @@ def layer_product_norms(net, x, start: int = 1, *, iterations: int = 30, rng=0) 
     iterations : power iterations (20–30 suffice, paper.md §9.6).
     rng : Generator or int seed for the starting vectors.
     """
-    if net.kind not in ("mlp", "resnet"):
-        raise ValueError(f"layer_product_norms needs an MLP or ResNet, got a {net.kind}")
+    if not isinstance(net, MLP):
+        raise ValueError(f"layer_product_norms needs an MLP or ResNet, got {type(net).__name__}")
     x = np.asarray(x)
     x = x[None] if x.ndim == 1 else x
     if x.ndim != 2 or x.shape[0] != 1:
@@ -168,14 +164,7 @@ def layer_product_norms(net, x, start: int = 1, *, iterations: int = 30, rng=0) 
     iterations = _checks.positive_int("iterations", iterations)
     _, cache = net.forward(x)
     D = [mask[0] for mask in cache.D]                     # D_ℓ of this input, (m,) each
-    tau = net.tau if net.kind == "resnet" else None
-    W = {l: net.params[f"W{l}"] for l in range(a, L + 1)}
-
-    def layer(l, V):                                      # rows v ↦ (W_ℓ v)ᵀ, or ((I + τW_ℓ) v)ᵀ
-        return V @ W[l].T if tau is None else V + tau * (V @ W[l].T)
-
-    def layer_T(l, V):                                    # rows v ↦ (W_ℓᵀ v)ᵀ, or ((I + τW_ℓ)ᵀ v)ᵀ
-        return V @ W[l] if tau is None else V + tau * (V @ W[l])
+    layer, layer_T = net.layer, net.layer_T               # rows v ↦ W_ℓ v (ResNet: v + τW_ℓ v), and ᵀ
 
     # Row j of the block belongs to the end b = a + j. Rows with b >= ℓ are V[ℓ − a:], and among
     # them those with b > ℓ (all but the first) carry the mask D_ℓ after W_ℓ.
@@ -230,14 +219,11 @@ def _spectral_per_sample(blocks):
     return np.sqrt(np.clip(np.linalg.eigvalsh(G)[:, -1], 0.0, None))
 
 
-def _grad_h(net, l, dg_next, cache, k):
-    """∂(ŷ_k)/∂h_ℓ for every sample: Back_{·,ℓ}ᵀ e_k, from dg_{ℓ+1} (or from B when ℓ = L)."""
-    n = len(cache.out)
-    if l == net.depth:
-        return np.broadcast_to(net.params["B"][k], (n, net.params["B"].shape[1]))
-    if net.kind == "cnn":
-        return _rows(conv_backward_x(dg_next, cache.conv[l + 1]))
-    return net._back_through_layer(l + 1, dg_next)
+def _per_sample_norms(part):
+    """‖∇F_i‖_F for every sample i of one parameter's gradient part (see ``net.gradient_parts``)."""
+    if isinstance(part, RankOne):   # outer(left_i, right_i): its Frobenius norm is ‖left_i‖·‖right_i‖
+        return np.linalg.norm(part.left, axis=1) * np.linalg.norm(part.right, axis=1)
+    return np.linalg.norm(part, axis=1)
 
 
 def backward_norms(net, X, Y=None) -> BackwardNorms:
@@ -261,30 +247,24 @@ def backward_norms(net, X, Y=None) -> BackwardNorms:
     n, d_out = out.shape
     L = net.depth
     Y = np.zeros_like(out) if Y is None else _checks.array("Y", Y, ndim=2, shape=out.shape, dtype=out.dtype)
-    back = np.zeros((d_out, L, n, _units(net)))
+    back = np.zeros((d_out, L, n, net.units))
     signal = np.zeros_like(back)
     for k in range(d_out):
         dout = np.zeros_like(out)
         dout[:, k] = 1.0
-        dg = net.backward_signals(dout, cache)
+        grads = net.backward(dout, cache)                 # dh[ℓ] = Back_ℓᵀ e_k, dg[ℓ] = D_ℓ Back_ℓᵀ e_k
         for l in range(1, L + 1):
-            signal[k, l - 1] = _rows(dg[l])
-            back[k, l - 1] = _grad_h(net, l, dg[l + 1] if l < L else None, cache, k)
-    scale = float(np.sqrt(_units(net) / d_out))
+            signal[k, l - 1] = _rows(grads.dg[l])
+            back[k, l - 1] = _rows(grads.dh[l])
+    scale = float(np.sqrt(net.units / d_out))
     back_norm = np.stack([_spectral_per_sample(back[:, l]) for l in range(L)], axis=1) / scale
     signal_norm = np.stack([_spectral_per_sample(signal[:, l]) for l in range(L)], axis=1) / scale
 
     residual = out - Y
-    names = [f"W{l}" for l in range(1, L + 1)]
-    if net.kind == "cnn":
-        pg = net.per_sample_gradients(residual, cache)
-        grad = np.stack([np.linalg.norm(_rows(pg[name]), axis=1) for name in names], axis=1)
-    else:   # per-sample gradient = outer(left_i, right_i): its Frobenius norm is ‖left_i‖·‖right_i‖
-        f = net.gradient_factors(residual, cache)
-        grad = np.stack([np.linalg.norm(f[nm].left, axis=1) * np.linalg.norm(f[nm].right, axis=1)
-                         for nm in names], axis=1)
+    parts = dict(net.gradient_parts(residual, cache))
+    grad = np.stack([_per_sample_norms(parts[f"W{l}"]) for l in range(1, L + 1)], axis=1)
     r = np.linalg.norm(residual, axis=1)[:, None]
-    grad_ratio = np.divide(grad, np.sqrt(_units(net)) * r, out=np.full_like(grad, np.nan), where=r > 0)
+    grad_ratio = np.divide(grad, np.sqrt(net.units) * r, out=np.full_like(grad, np.nan), where=r > 0)
     return BackwardNorms(np.arange(1, L + 1), back_norm, signal_norm, grad_ratio, scale)
 
 

@@ -12,6 +12,10 @@ with A, W_ℓ ~ N(0, 2/m) and B ~ N(0, 1/d_out). Only W_1 … W_L train, as in t
 
 Samples are rows. The paper's column formula g_ℓ = W_ℓ h_{ℓ−1} reads ``g[l] = h[l-1] @ W.T`` here,
 and the paper's per-sample backward vector D_{i,ℓ} Back_{i,ℓ}ᵀ (ŷ_i − y_i*) is row i of ``dg[l]``.
+
+Each ``backward`` is one frame that reads as paper §1.3: its argument check is a single line, then
+every line of the loop is a formula, and every gradient has its own name (``dW``). The same
+formulas stand alone, gradient-checked, in :mod:`ntkedu.ops`; a test composes the ops and compares.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks, losses
-from .ops import _ShapesRepr, conv_backward_w, conv_backward_x, conv_forward
+from . import _checks, losses, memory
+from .ops import RankOne, _ShapesRepr, conv_backward_w, conv_backward_x, conv_forward
 
-__all__ = ["MLP", "ResNet", "CNN", "MLPCache", "CNNCache", "RankOne"]
+__all__ = ["MLP", "ResNet", "CNN", "MLPCache", "CNNCache", "Gradients", "RankOne"]
 
 
 @dataclass(repr=False)
@@ -52,15 +56,23 @@ class CNNCache(MLPCache):
     conv: list = None
 
 
-@dataclass(repr=False)
-class RankOne(_ShapesRepr):
-    """A gradient that is a sum of per-sample outer products (paper §1.3).
+class Gradients(dict):
+    """What ``backward`` returns: a dict name -> ∇F (fresh arrays, in the order of ``net.trainable``),
+    plus the backward pass's vectors, indexed by the layer ℓ = 0..L like the cache:
 
-    Sample i contributes ``outer(left[i], right[i])``; the full gradient is ``left.T @ right``.
-    left : (n, p), right : (n, q).
+    dh[ℓ] : ∂/∂h_ℓ, row i = Back_{i,ℓ}ᵀ dout_i          (Back_{i,ℓ} = B D_{i,L} W_L ⋯ D_{i,ℓ+1} W_{ℓ+1})
+    dg[ℓ] : ∂/∂g_ℓ, row i = D_{i,ℓ} Back_{i,ℓ}ᵀ dout_i  (paper §1.3's backward vector)
+
+    Entries below layer 1 are None unless A trains (A is fixed, so they are never needed).
     """
-    left: np.ndarray
-    right: np.ndarray
+
+    def __init__(self, grads: dict, dg: list, dh: list):
+        super().__init__(grads)
+        self.dg, self.dh = dg, dh
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{k}: {_shape(v)}" for k, v in self.items())
+        return f"Gradients({{{parts}}}, dg[0..{len(self.dg) - 1}], dh[0..{len(self.dh) - 1}])"
 
 
 def _shape(a) -> str:
@@ -69,8 +81,6 @@ def _shape(a) -> str:
 
 class _Network:
     """What the three networks share: parameters, the trainable set, checks and ``repr``."""
-
-    kind = "network"
 
     def __init__(self, width, depth, d_out, seed, rng, dtype, train_all):
         self.width = _checks.positive_int("width", width)
@@ -82,6 +92,10 @@ class _Network:
 
     # The paper's initialisation (paper.md §1.2): one stream, drawn in the order A, W1..WL, B.
     def _init_params(self, shapes_and_vars) -> dict:
+        total = sum(int(np.prod(shape)) for _, shape, _ in shapes_and_vars)
+        # float64 draws, then a cast: at most one float64 array alive beside the parameters
+        memory.check(total * self.dtype.itemsize + 8 * max(int(np.prod(s)) for _, s, _ in shapes_and_vars),
+                     f"the parameters of {self.signature()}")
         return {name: (self._rng.standard_normal(shape) * np.sqrt(var)).astype(self.dtype, copy=False)
                 for name, shape, var in shapes_and_vars}
 
@@ -96,7 +110,17 @@ class _Network:
 
     @property
     def n_trainable(self) -> int:
-        return sum(self.params[k].size for k in self.trainable)
+        return sum(int(np.prod(self._param_shapes[k])) for k in self.trainable)
+
+    @property
+    def units(self) -> int:
+        """Units of one hidden layer h_ℓ: m (the CNN: m·H·W)."""
+        return self.width
+
+    @property
+    def kind(self) -> str:
+        """The architecture's name in configs and file names: "mlp", "resnet" or "cnn"."""
+        return type(self).__name__.lower()
 
     def config(self) -> dict:
         """The constructor's arguments as plain JSON-able values (seed not included)."""
@@ -120,8 +144,39 @@ class _Network:
                 raise ValueError(f"net.params[{name!r}] must be an array of the network's dtype "
                                  f"{self.dtype}, got {getattr(p, 'dtype', type(p).__name__)}")
 
+    def check_input(self, X) -> np.ndarray:
+        """X as an array of the network's dtype and input shape, or a ValueError naming what is wrong;
+        also refuses a batch whose forward cache would not fit in memory (:mod:`ntkedu.memory`)."""
+        X = _checks.array("X", X, ndim=len(self._input_shape) + 1, shape=(None, *self._input_shape),
+                          dtype=self.dtype)
+        memory.check(self.memory(len(X)), f"a forward and backward pass of {self.signature()} on "
+                                          f"{len(X)} samples")
+        return X
+
     def _check_dout(self, dout, cache):
+        """The slow path of backward's one-line check: casts a float array, or says what is wrong."""
         return _checks.array("dout", dout, ndim=2, shape=cache.out.shape, dtype=self.dtype)
+
+    def memory(self, n: int, *, kernel: bool = False, cross_outputs: bool = False) -> int:
+        """Bytes one forward + backward pass on n samples allocates (cache, backward vectors,
+        gradients); with ``kernel`` also what :func:`ntkedu.ntk.empirical` adds (n × n blocks).
+        An estimate within a factor of about 2, for refusing a run before it starts."""
+        item, L, d_out = self.dtype.itemsize, self.depth, self.d_out
+        outputs = d_out if cross_outputs else 1
+        cache = (L + 1) * n * self.units * (2 * item + 1)
+        backward = 2 * (L + 1) * n * self.units * item + self.n_trainable * item
+        total = cache + outputs * backward + self._extra_memory(n, outputs)
+        if kernel:
+            blocks = d_out * d_out if cross_outputs else d_out
+            total += (blocks + 3 + (L + 2 if d_out > 1 else 0)) * n * n * item
+        return int(total)
+
+    def _extra_memory(self, n, outputs) -> int:
+        return 0
+
+    def limit_kernel(self, X):
+        """Θ̄ = lim Θ_m/m on the inputs X when ntkedu knows it (paper.md §6.2), else None."""
+        return None
 
     def loss_and_grads(self, X, Y, loss="squared"):
         """One forward and backward pass: returns (loss, grads, out, cache)."""
@@ -129,11 +184,16 @@ class _Network:
         value, dout = losses.get(loss).fn(out, Y)
         return value, self.backward(dout, cache), out, cache
 
+    def backward_signals(self, dout, cache) -> list:
+        """The backward vectors dg[ℓ] = ∂(Σ_i ⟨dout_i, ŷ_i⟩)/∂g_ℓ, one row per sample (paper §1.3):
+        ``backward(dout, cache).dg``. dg[0] is None unless A trains."""
+        return self.backward(dout, cache).dg
+
     def __repr__(self) -> str:
         parts = []
         for name, p in self.params.items():
             parts.append(f"{name} {_shape(p)} {'trained' if name in self.trainable else 'fixed'}")
-        return f"{self._signature()}\n  " + "\n  ".join(parts)
+        return f"{self.signature()}\n  " + "\n  ".join(parts)
 
 
 class MLP(_Network):
@@ -155,13 +215,12 @@ class MLP(_Network):
     train_all : also train A and B.
     """
 
-    kind = "mlp"
-
     def __init__(self, d_in, width, depth, d_out=1, *, seed=None, rng=None, dtype=np.float64,
                  train_all=False):
         super().__init__(width, depth, d_out, seed, rng, dtype, train_all)
         self.d_in = _checks.positive_int("d_in", d_in)
         m = self.width
+        self._input_shape = (self.d_in,)
         self._param_shapes = {"A": (m, self.d_in), **{w: (m, m) for w in self.layer_names},
                               "B": (self.d_out, m)}
         self.params = self._init_params(
@@ -172,16 +231,10 @@ class MLP(_Network):
     def config(self) -> dict:
         return {**super().config(), "d_in": self.d_in}
 
-    def _signature(self) -> str:
+    def signature(self) -> str:
+        """The constructor call that rebuilds this network's shape, e.g. ``MLP(d_in=3, width=4, …)``."""
         return (f"{type(self).__name__}(d_in={self.d_in}, width={self.width}, depth={self.depth}, "
                 f"d_out={self.d_out}, dtype={self.dtype.name})")
-
-    def _check_input(self, X):
-        return _checks.array("X", X, ndim=2, shape=(None, self.d_in), dtype=self.dtype)
-
-    def _layer(self, l, h_prev):
-        """g_ℓ = W_ℓ h_{ℓ−1}, for every row of h_prev."""
-        return h_prev @ self.params[f"W{l}"].T
 
     def forward(self, X):
         """ŷ = B φ(W_L ⋯ φ(W_1 φ(A x))) for each row x of X (paper.md §1.2).
@@ -195,24 +248,34 @@ class MLP(_Network):
         out : (n, d_out) outputs ŷ.
         cache : :class:`MLPCache` with every g_ℓ, h_ℓ and D_ℓ.
         """
-        X = self._check_input(X)
+        X = self.check_input(X)
         self._check_params()
-        g = [X @ self.params["A"].T]                 # g_0 = A x
+        W = self.params
+        g = [X @ W["A"].T]                           # g_0 = A x
         h = [np.maximum(g[0], 0)]                    # h_0 = φ(g_0)
         for l in range(1, self.depth + 1):
-            g.append(self._layer(l, h[l - 1]))       # g_ℓ = W_ℓ h_{ℓ−1}   (ResNet: h_{ℓ−1} + τ W_ℓ h_{ℓ−1})
+            g.append(self.layer(l, h[l - 1]))        # g_ℓ = W_ℓ h_{ℓ−1}   (ResNet: h_{ℓ−1} + τ W_ℓ h_{ℓ−1})
             h.append(np.maximum(g[l], 0))            # h_ℓ = φ(g_ℓ)
-        out = h[-1] @ self.params["B"].T             # ŷ = B h_L
+        out = h[-1] @ W["B"].T                       # ŷ = B h_L
         return out, MLPCache(X, g, h, [gl > 0 for gl in g], out)
 
-    def _back_through_layer(self, l, dg):
-        """∂/∂h_{ℓ−1} from ∂/∂g_ℓ: W_ℓᵀ dg_ℓ."""
-        return dg @ self.params[f"W{l}"]
+    def layer(self, l, V):
+        """Layer ℓ's linear map on rows: v ↦ W_ℓ v.  V : (k, m) -> (k, m)."""
+        return V @ self.params[f"W{l}"].T
 
-    def backward_signals(self, dout, cache):
-        """The backward vectors dg[ℓ] = ∂(Σ_i ⟨dout_i, ŷ_i⟩)/∂g_ℓ, one row per sample (paper §1.3).
+    def layer_T(self, l, V):
+        """Its transpose on rows: v ↦ W_ℓᵀ v.  V : (k, m) -> (k, m)."""
+        return V @ self.params[f"W{l}"]
 
-        Row i of dg[ℓ] is D_{i,ℓ} Back_{i,ℓ}ᵀ dout_i with Back_{i,ℓ} = B D_{i,L} W_L ⋯ D_{i,ℓ+1} W_{ℓ+1}.
+    def backward(self, dout, cache) -> Gradients:
+        """Gradients of Σ_i ⟨dout_i, ŷ_i⟩ for every trainable parameter (paper §1.3).
+
+        With dout = ŷ − y* this is ∇F of the squared loss::
+
+            ∂F/∂h_L     = Bᵀ (ŷ − y*)
+            dg_ℓ        = D_ℓ ⊙ ∂F/∂h_ℓ                  (the backward vector D_ℓ Back_ℓᵀ (ŷ − y*))
+            ∇W_ℓ F      = Σ_i dg_{i,ℓ} h_{i,ℓ−1}ᵀ = dg_ℓᵀ h_{ℓ−1}
+            ∂F/∂h_{ℓ−1} = W_ℓᵀ dg_ℓ
 
         Parameters
         ----------
@@ -221,56 +284,64 @@ class MLP(_Network):
 
         Returns
         -------
-        dg : list of L + 1 arrays (n, m); dg[0] is None unless A trains (it would cost a product).
+        :class:`Gradients`: name -> array of the parameter's shape, with ``.dg`` and ``.dh``.
         """
-        dout = self._check_dout(dout, cache)
-        dg = [None] * (self.depth + 1)
-        dh = dout @ self.params["B"]                      # ∂/∂h_L = Bᵀ dout
-        for l in range(self.depth, 0, -1):
-            dg[l] = dh * cache.D[l]                       # ∂/∂g_ℓ = D_ℓ ∂/∂h_ℓ
-            if l == 1 and not self.train_all:
-                break                                     # A is fixed: nothing below layer 1 is needed
-            dh = self._back_through_layer(l, dg[l])       # ∂/∂h_{ℓ−1} = W_ℓᵀ ∂/∂g_ℓ
-        if self.train_all:
-            dg[0] = dh * cache.D[0]
-        return dg
+        # the argument check: one line a debugger steps over (a finite sum means finite entries)
+        if type(dout) is not np.ndarray or dout.shape != cache.out.shape or dout.dtype != self.dtype or not np.isfinite(np.add.reduce(dout, None)):
+            dout = self._check_dout(dout, cache)              # the slow path: names what is wrong, or casts
+        L, W, h, D = self.depth, self.params, cache.h, cache.D
+        grads, dg, dh = {}, [None] * (L + 1), [None] * (L + 1)
+        dh[L] = dout @ W["B"]                                 # ∂F/∂h_L = Bᵀ (ŷ − y*)
+        for l in range(L, 0, -1):
+            dg[l] = D[l] * dh[l]                              # dg_ℓ = D_ℓ ⊙ ∂F/∂h_ℓ
+            dW = dg[l].T @ h[l - 1]                           # ∇W_ℓ F = dg_ℓᵀ h_{ℓ−1}
+            grads[f"W{l}"] = dW
+            if l > 1 or self.train_all:                       # A is fixed: nothing below W_1 is needed
+                dh[l - 1] = dg[l] @ W[f"W{l}"]                # ∂F/∂h_{ℓ−1} = W_ℓᵀ dg_ℓ
+        if self.train_all:                                    # the Jacot/Lee setting: A and B train too
+            dg[0] = D[0] * dh[0]                              # dg_0 = D_0 ⊙ ∂F/∂h_0
+            grads["A"] = dg[0].T @ cache.X                    # ∇A F = dg_0ᵀ x
+            grads["B"] = dout.T @ h[L]                        # ∇B F = (ŷ − y*)ᵀ h_L
+        return Gradients({name: grads[name] for name in self.trainable}, dg, dh)
+
+    _branch = 1.0  # what multiplies W_ℓ h_{ℓ−1} in g_ℓ: 1 here, τ in the ResNet
+
+    #: The formulas of layer ℓ as ``ntkedu trace`` prints them ({l}, {k} = ℓ, ℓ − 1).
+    formulas = {"layer": "W_{l} h_{k}", "grad": "∂F/∂g_{l} h_{k}ᵀ", "back": "W_{l}ᵀ ∂F/∂g_{l}"}
 
     def gradient_factors(self, dout, cache) -> dict:
         """Each trainable gradient as a sum of per-sample rank-one terms (paper §1.3).
 
-        ∇_{W_ℓ} F = Σ_i [D_{i,ℓ} Back_{i,ℓ}ᵀ (ŷ_i − y_i*)] h_{i,ℓ−1}ᵀ, i.e. ``RankOne(dg[ℓ], h[ℓ−1])``.
-        The layer-wise empirical NTK (:func:`ntkedu.ntk.empirical`) is built from these factors.
+        ∇_{W_ℓ} F = Σ_i [D_{i,ℓ} Back_{i,ℓ}ᵀ (ŷ_i − y_i*)] h_{i,ℓ−1}ᵀ, i.e. ``RankOne(dg[ℓ], h[ℓ−1])``
+        (the ResNet: τ·dg[ℓ]), read from :meth:`backward`'s vectors. The layer-wise empirical NTK
+        (:func:`ntkedu.ntk.empirical`) is built from these factors.
 
         Returns
         -------
         dict name -> :class:`RankOne`, in the order of ``net.trainable``.
         """
-        dg = self.backward_signals(dout, cache)
-        tau = self._branch_scale                          # 1 for the MLP: use dg itself, no scaled copy
-        factors = {f"W{l}": RankOne(dg[l] if tau == 1 else tau * dg[l], cache.h[l - 1])
+        dg = self.backward(dout, cache).dg
+        factors = {f"W{l}": RankOne(dg[l] if self._branch == 1 else self._branch * dg[l], cache.h[l - 1])
                    for l in range(1, self.depth + 1)}
         if self.train_all:
             factors = {"A": RankOne(dg[0], cache.X), **factors,
                        "B": RankOne(self._check_dout(dout, cache), cache.h[-1])}
         return factors
 
-    _branch_scale = 1.0  # the ResNet's τ multiplies every W_ℓ-gradient
-
-    def backward(self, dout, cache) -> dict:
-        """Gradients of Σ_i ⟨dout_i, ŷ_i⟩ for every trainable parameter (fresh arrays).
-
-        With dout = ŷ − y*, this is ∇F of the squared loss: ∇_{W_ℓ} F = Σ_i dg_{i,ℓ} h_{i,ℓ−1}ᵀ.
-
-        Returns
-        -------
-        dict name -> array of the parameter's shape, for the names in ``net.trainable``.
-        """
-        return {name: f.left.T @ f.right for name, f in self.gradient_factors(dout, cache).items()}
+    def gradient_parts(self, dout, cache):
+        """(name, part) for each trainable parameter, what :func:`ntkedu.ntk.empirical` contracts:
+        here a :class:`RankOne` (a CNN yields flattened per-sample gradients instead)."""
+        return self.gradient_factors(dout, cache).items()
 
     def per_sample_gradients(self, dout, cache) -> dict:
         """Each sample's own gradient: dict name -> (n, *param.shape). Memory n × #params: small nets only."""
         return {name: np.einsum("ip,iq->ipq", f.left, f.right)
                 for name, f in self.gradient_factors(dout, cache).items()}
+
+    def limit_kernel(self, X):
+        """The closed-form Θ̄ of :func:`ntkedu.ntk.analytic` on X (with A's term when A trains)."""
+        from . import ntk   # ntk builds on the networks: imported when first needed
+        return ntk.analytic(self.check_input(X), self.depth, d_out=self.d_out, train_all=self.train_all)
 
 
 class ResNet(MLP):
@@ -291,30 +362,64 @@ class ResNet(MLP):
     As :class:`MLP`, plus ``tau`` (> 0), the residual branch's scale.
     """
 
-    kind = "resnet"
-
     def __init__(self, d_in, width, depth, d_out=1, *, tau, seed=None, rng=None, dtype=np.float64,
                  train_all=False):
         self.tau = _checks.positive_float("tau", tau)
         super().__init__(d_in, width, depth, d_out, seed=seed, rng=rng, dtype=dtype, train_all=train_all)
 
     @property
-    def _branch_scale(self):
+    def _branch(self):
         return self.tau
+
+    formulas = {"layer": "h_{k} + τ W_{l} h_{k}", "grad": "τ ∂F/∂g_{l} h_{k}ᵀ",
+                "back": "∂F/∂g_{l} + τ W_{l}ᵀ ∂F/∂g_{l}"}
 
     def config(self) -> dict:
         return {**super().config(), "tau": self.tau}
 
-    def _signature(self) -> str:
-        return super()._signature()[:-1] + f", tau={self.tau:g})"
+    def signature(self) -> str:
+        return super().signature()[:-1] + f", tau={self.tau:g})"
 
-    def _layer(self, l, h_prev):
-        """g_ℓ = h_{ℓ−1} + τ W_ℓ h_{ℓ−1} (residual step before the ReLU)."""
-        return h_prev + self.tau * (h_prev @ self.params[f"W{l}"].T)
+    def layer(self, l, V):
+        """The residual step before the ReLU on rows: v ↦ v + τ W_ℓ v (the MLP's W_ℓ v)."""
+        return V + self.tau * (V @ self.params[f"W{l}"].T)
 
-    def _back_through_layer(self, l, dg):
-        """∂/∂h_{ℓ−1} = dg_ℓ + τ W_ℓᵀ dg_ℓ: the identity path carries the signal straight down."""
-        return dg + self.tau * (dg @ self.params[f"W{l}"])
+    def layer_T(self, l, V):
+        """Its transpose on rows: v ↦ v + τ W_ℓᵀ v."""
+        return V + self.tau * (V @ self.params[f"W{l}"])
+
+    def backward(self, dout, cache) -> Gradients:
+        """Gradients of Σ_i ⟨dout_i, ŷ_i⟩ (paper §4): as :meth:`MLP.backward`, through g_ℓ = h_{ℓ−1} + τ W_ℓ h_{ℓ−1}::
+
+            dg_ℓ        = D_ℓ ⊙ ∂F/∂h_ℓ
+            ∇W_ℓ F      = τ dg_ℓᵀ h_{ℓ−1}
+            ∂F/∂h_{ℓ−1} = dg_ℓ + τ W_ℓᵀ dg_ℓ      (the identity path carries the signal straight down)
+        """
+        # the argument check: one line a debugger steps over (a finite sum means finite entries)
+        if type(dout) is not np.ndarray or dout.shape != cache.out.shape or dout.dtype != self.dtype or not np.isfinite(np.add.reduce(dout, None)):
+            dout = self._check_dout(dout, cache)              # the slow path: names what is wrong, or casts
+        L, W, h, D, tau = self.depth, self.params, cache.h, cache.D, self.tau
+        grads, dg, dh = {}, [None] * (L + 1), [None] * (L + 1)
+        dh[L] = dout @ W["B"]                                 # ∂F/∂h_L = Bᵀ (ŷ − y*)
+        for l in range(L, 0, -1):
+            dg[l] = D[l] * dh[l]                              # dg_ℓ = D_ℓ ⊙ ∂F/∂h_ℓ
+            dW = tau * dg[l].T @ h[l - 1]                     # ∇W_ℓ F = τ dg_ℓᵀ h_{ℓ−1}
+            grads[f"W{l}"] = dW
+            if l > 1 or self.train_all:                       # A is fixed: nothing below W_1 is needed
+                dh[l - 1] = dg[l] + tau * dg[l] @ W[f"W{l}"]  # ∂F/∂h_{ℓ−1} = dg_ℓ + τ W_ℓᵀ dg_ℓ
+        if self.train_all:
+            dg[0] = D[0] * dh[0]                              # dg_0 = D_0 ⊙ ∂F/∂h_0
+            grads["A"] = dg[0].T @ cache.X                    # ∇A F = dg_0ᵀ x
+            grads["B"] = dout.T @ h[L]                        # ∇B F = (ŷ − y*)ᵀ h_L
+        return Gradients({name: grads[name] for name in self.trainable}, dg, dh)
+
+    def limit_kernel(self, X):
+        """Θ̄ of :func:`ntkedu.ntk.analytic_resnet` (a seeded infinite-width simulation); None when
+        A and B train too (no limit kernel for that case here)."""
+        if self.train_all:
+            return None
+        from . import ntk
+        return ntk.analytic_resnet(self.check_input(X), self.depth, self.tau, d_out=self.d_out)
 
 
 class CNN(_Network):
@@ -339,8 +444,6 @@ class CNN(_Network):
     seed, rng, dtype, train_all : as :class:`MLP`.
     """
 
-    kind = "cnn"
-
     def __init__(self, in_shape, width, depth, d_out=1, kernel_size=3, *, seed=None, rng=None,
                  dtype=np.float64, train_all=False):
         super().__init__(width, depth, d_out, seed, rng, dtype, train_all)
@@ -350,7 +453,7 @@ class CNN(_Network):
         self.kernel_size = s = _checks.positive_int("kernel_size", kernel_size)
         if s % 2 == 0:
             raise ValueError(f"kernel_size must be odd for 'same' padding, got {s}")
-        C, H, W = self.in_shape
+        C, H, W = self._input_shape = self.in_shape
         m = self.width
         self._param_shapes = {"A": (m, C, s, s), **{w: (m, m, s, s) for w in self.layer_names},
                               "B": (self.d_out, m * H * W)}
@@ -359,15 +462,22 @@ class CNN(_Network):
             + [(w, (m, m, s, s), 2 / (s * s * m)) for w in self.layer_names]
             + [("B", (self.d_out, m * H * W), 1 / self.d_out)])
 
+    @property
+    def units(self) -> int:
+        return self.width * self.in_shape[1] * self.in_shape[2]
+
     def config(self) -> dict:
         return {**super().config(), "in_shape": list(self.in_shape), "kernel_size": self.kernel_size}
 
-    def _signature(self) -> str:
+    def signature(self) -> str:
         return (f"CNN(in_shape={self.in_shape}, width={self.width}, depth={self.depth}, "
                 f"d_out={self.d_out}, kernel_size={self.kernel_size}, dtype={self.dtype.name})")
 
-    def _check_input(self, X):
-        return _checks.array("X", X, ndim=4, shape=(None, *self.in_shape), dtype=self.dtype)
+    def _extra_memory(self, n, outputs) -> int:
+        """The im2col windows of every layer and, for the kernel, one layer's per-sample gradients."""
+        C, H, W = self.in_shape
+        item, s2, m = self.dtype.itemsize, self.kernel_size ** 2, self.width
+        return n * H * W * s2 * (C + self.depth * m) * item + outputs * 2 * n * m * m * s2 * item
 
     def forward(self, X):
         """ŷ = B vec(φ(W_L ⋆ ⋯ φ(W_1 ⋆ φ(A ⋆ x)))) for each image x (paper.md §5, reconstructed).
@@ -381,7 +491,7 @@ class CNN(_Network):
         out : (n, d_out).
         cache : :class:`CNNCache`; g[ℓ], h[ℓ], D[ℓ] are (n, m, H, W).
         """
-        X = self._check_input(X)
+        X = self.check_input(X)
         self._check_params()
         g0, conv0 = conv_forward(X, self.params["A"])            # g_0 = A ⋆ x
         g, h, conv = [g0], [np.maximum(g0, 0)], [conv0]
@@ -393,29 +503,47 @@ class CNN(_Network):
         out = h[-1].reshape(len(X), -1) @ self.params["B"].T      # ŷ = B vec(h_L)
         return out, CNNCache(X, g, h, [gl > 0 for gl in g], out, conv)
 
-    def backward_signals(self, dout, cache):
-        """dg[ℓ] = ∂(Σ_i ⟨dout_i, ŷ_i⟩)/∂g_ℓ, shape (n, m, H, W); dg[0] is None unless A trains."""
-        dout = self._check_dout(dout, cache)
-        dg = [None] * (self.depth + 1)
-        dh = (dout @ self.params["B"]).reshape(cache.h[-1].shape)   # ∂/∂h_L = Bᵀ dout
-        for l in range(self.depth, 0, -1):
-            dg[l] = dh * cache.D[l]                                  # ∂/∂g_ℓ = D_ℓ ∂/∂h_ℓ
-            if l == 1 and not self.train_all:
-                break
-            dh = conv_backward_x(dg[l], cache.conv[l])               # ∂/∂h_{ℓ−1} = W_ℓᵀ ⋆ ∂/∂g_ℓ
+    def backward(self, dout, cache) -> Gradients:
+        """Gradients of Σ_i ⟨dout_i, ŷ_i⟩ (paper §5, reconstructed), as :meth:`MLP.backward` with
+        ⋆ in place of the product: ∇W_ℓ F = Σ_positions dg_ℓ ⊗ windows of h_{ℓ−1}, and
+        ∂F/∂h_{ℓ−1} = W_ℓᵀ ⋆ dg_ℓ (the flipped filters). dg[ℓ], dh[ℓ] : (n, m, H, W)."""
+        # the argument check: one line a debugger steps over (a finite sum means finite entries)
+        if type(dout) is not np.ndarray or dout.shape != cache.out.shape or dout.dtype != self.dtype or not np.isfinite(np.add.reduce(dout, None)):
+            dout = self._check_dout(dout, cache)              # the slow path: names what is wrong, or casts
+        L, h, D, conv = self.depth, cache.h, cache.D, cache.conv
+        grads, dg, dh = {}, [None] * (L + 1), [None] * (L + 1)
+        dh[L] = (dout @ self.params["B"]).reshape(h[L].shape)   # ∂F/∂h_L = Bᵀ (ŷ − y*)
+        for l in range(L, 0, -1):
+            dg[l] = D[l] * dh[l]                                 # dg_ℓ = D_ℓ ⊙ ∂F/∂h_ℓ
+            dW = conv_backward_w(dg[l], conv[l])                 # ∇W_ℓ F = Σ_p dg_{ℓ,p} ⊗ window_p(h_{ℓ−1})
+            grads[f"W{l}"] = dW
+            if l > 1 or self.train_all:                          # A is fixed: nothing below W_1 is needed
+                dh[l - 1] = conv_backward_x(dg[l], conv[l])      # ∂F/∂h_{ℓ−1} = W_ℓᵀ ⋆ dg_ℓ
         if self.train_all:
-            dg[0] = dh * cache.D[0]
-        return dg
+            dg[0] = D[0] * dh[0]                                 # dg_0 = D_0 ⊙ ∂F/∂h_0
+            grads["A"] = conv_backward_w(dg[0], conv[0])         # ∇A F = Σ_p dg_{0,p} ⊗ window_p(x)
+            grads["B"] = dout.T @ h[L].reshape(len(dout), -1)    # ∇B F = (ŷ − y*)ᵀ vec(h_L)
+        return Gradients({name: grads[name] for name in self.trainable}, dg, dh)
 
-    def backward(self, dout, cache) -> dict:
-        """Gradients of Σ_i ⟨dout_i, ŷ_i⟩ for every trainable parameter (fresh arrays)."""
-        dout = self._check_dout(dout, cache)
-        dg = self.backward_signals(dout, cache)
-        grads = {f"W{l}": conv_backward_w(dg[l], cache.conv[l]) for l in range(1, self.depth + 1)}
-        if self.train_all:
-            grads = {"A": conv_backward_w(dg[0], cache.conv[0]), **grads,
-                     "B": dout.T @ cache.h[-1].reshape(len(dout), -1)}
-        return grads
+    def gradient_parts(self, dout, cache):
+        """Yields (name, G): the per-sample gradients of one trainable parameter, flattened to
+        (n, params), one layer at a time (what :func:`ntkedu.ntk.empirical` contracts).
+
+        Sample i's gradient of a convolution is dg_i·windows_i: (F, P)·(P, s²C), a batched product
+        over the H·W positions P — a sum over positions, no longer rank one. A generator, so that
+        only one layer's block is alive at a time.
+        """
+        dg = self.backward(dout, cache).dg
+        n = len(dout)
+        for name in self.trainable:
+            if name == "B":                                              # ∇_B ŷ_k = e_k vec(h_L)ᵀ
+                G = (dout[:, :, None] * cache.h[-1].reshape(n, 1, -1)).reshape(n, -1)
+            else:
+                l = 0 if name == "A" else int(name[1:])
+                d = dg[l].reshape(n, dg[l].shape[1], -1)                 # (n, F, P)
+                win = cache.conv[l].cols.reshape(n, d.shape[2], -1)      # (n, P, s·s·C)
+                G = np.matmul(d, win).reshape(n, -1)                     # (n, F·s·s·C)
+            yield name, G
 
     def per_sample_gradients(self, dout, cache) -> dict:
         """Each sample's own gradient: dict name -> (n, *param.shape).
@@ -423,15 +551,11 @@ class CNN(_Network):
         For a convolution, sample i's weight gradient sums over positions p the outer products of
         dg_{i,p} (m,) with the window cols_{i,p} (s·s·C,) — no longer rank one.
         """
-        dg = self.backward_signals(dout, cache)
-        n = len(dout)
         out = {}
-        for l in ([0] if self.train_all else []) + list(range(1, self.depth + 1)):
-            name = "A" if l == 0 else f"W{l}"
-            F, C, s, _ = self.params[name].shape
-            d = dg[l].transpose(0, 2, 3, 1).reshape(n, -1, F)             # (n, positions, F)
-            cols = cache.conv[l].cols.reshape(n, d.shape[1], -1)           # (n, positions, s*s*C)
-            out[name] = np.einsum("npf,npk->nfk", d, cols).reshape(n, F, s, s, C).transpose(0, 1, 4, 2, 3)
-        if self.train_all:
-            out["B"] = np.einsum("ip,iq->ipq", self._check_dout(dout, cache), cache.h[-1].reshape(n, -1))
-        return {name: out[name] for name in self.trainable}
+        for name, G in self.gradient_parts(dout, cache):
+            if name == "B":
+                out[name] = G.reshape(len(dout), *self.params["B"].shape)
+            else:
+                F, C, s, _ = self.params[name].shape
+                out[name] = G.reshape(len(dout), F, s, s, C).transpose(0, 1, 4, 2, 3)
+        return out

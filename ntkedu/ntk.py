@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks
-from .networks import RankOne
-from .ops import _ShapesRepr
+from . import _checks, memory
+from .ops import RankOne, _ShapesRepr
 
 __all__ = ["kappa0", "kappa1", "analytic", "analytic_resnet", "empirical", "memory_estimate",
            "eigen", "Eigen", "max_learning_rate", "kernel_gd_prediction", "KernelGDPrediction",
@@ -121,6 +120,8 @@ def analytic(X, depth, d_out=1, *, train_all=False):
     X = _check_X(X)
     L = _checks.positive_int("depth", depth)
     d_out = _checks.positive_int("d_out", d_out)
+    n = len(X)   # K_{−1..L}, K̇_{0..L} and two temporaries, n × n each
+    memory.check((2 * L + 6) * n * n * 8, f"ntk.analytic: the {n}×{n} kernel of depth {L}")
     K = [X @ X.T]                      # K_{−1}; stored at index 0, so K_ℓ sits at index ℓ + 1
     Kdot = []                          # Kdot[j] = K̇_j, j = 0..L
     for _ in range(L + 1):
@@ -206,7 +207,8 @@ def analytic_resnet(X, depth, tau, d_out=1, *, samples=2**14, seed=0, verbose_me
     d_out = _checks.positive_int("d_out", d_out)
     M = _checks.positive_int("samples", samples, minimum=2)
     rng = _rng(seed)
-    need = M * X.shape[0] * (3 * 8 + L + 1)
+    need = M * X.shape[0] * (3 * 8 + L + 1) + 6 * X.shape[0] ** 2 * 8
+    memory.check(need, f"ntk.analytic_resnet: {M} simulated units for n={X.shape[0]} inputs, L={L}")
     _say_memory(need, f"ntk.analytic_resnet: simulating {M} units for n={X.shape[0]} inputs, L={L}",
                 verbose_memory)
     return _coordinate_process_ntk(X, L, tau, d_out, M, rng, identity=True)
@@ -261,27 +263,11 @@ def _say_memory(nbytes, what, verbose):
 def memory_estimate(net, n, *, cross_outputs=False) -> int:
     """Bytes :func:`empirical` will need for n inputs (forward cache + backward signals + kernel).
 
-    MLP/ResNet: (L+1)·n·m·(2·itemsize + 1) for the cache (g, h, mask), about 2·L·n·m·itemsize for
-    the backward factors, and (d_out + 3)·n²·itemsize for the kernel and its Gram temporaries —
-    it grows like n² + n·m·L, never like n × (number of parameters). CNN: the same with m·H·W in
-    place of m, plus the im2col windows and one layer's per-sample gradients n·m²·s²·itemsize.
-    An estimate (within a factor of about 2), meant for the warning printed before a big build.
+    The network answers for its own pieces (:meth:`MLP.memory`): for the MLP and ResNet it grows
+    like n² + n·m·L, never like n × (number of parameters); the CNN adds its im2col windows and one
+    layer's per-sample gradients. An estimate within a factor of about 2.
     """
-    n = _checks.positive_int("n", n)
-    item = net.dtype.itemsize
-    m, L, d_out = net.width, net.depth, net.d_out
-    blocks = d_out * d_out if cross_outputs else d_out
-    kernel = (blocks + 3 + (L + 2 if d_out > 1 else 0)) * n * n * item
-    if net.kind == "cnn":
-        C, H, W = net.in_shape
-        P, s2 = H * W, net.kernel_size**2
-        cache = (L + 1) * n * m * P * (2 * item + 1) + n * P * s2 * (C + L * m) * item
-        backward = (d_out if cross_outputs else 1) * (L + 1) * n * m * P * item
-        per_sample = (d_out if cross_outputs else 1) * 2 * n * m * m * s2 * item
-        return int(cache + backward + per_sample + kernel)
-    cache = (L + 1) * n * m * (2 * item + 1) + n * net.d_in * item
-    backward = (d_out if cross_outputs else 1) * 2 * (L + 1) * n * m * item
-    return int(cache + backward + kernel)
+    return net.memory(_checks.positive_int("n", n), kernel=True, cross_outputs=cross_outputs)
 
 
 def empirical(net, X, *, cross_outputs=False, verbose_memory=True):
@@ -323,13 +309,16 @@ def empirical(net, X, *, cross_outputs=False, verbose_memory=True):
         With ``cross_outputs=True``: (d_out, d_out, n, n), K[k, k'][i, j] = ⟨∇ŷ_{ik}, ∇ŷ_{jk'}⟩;
         ``K.transpose(2, 0, 3, 1).reshape(n·d_out, n·d_out)`` is the full (sample, output) Gram.
     """
-    n = np.shape(X)[0] if np.ndim(X) else 0               # a bad X is reported by net.forward below
-    _say_memory(memory_estimate(net, max(n, 1), cross_outputs=cross_outputs),
-                f"ntk.empirical: building the {n}×{n} kernel of {net._signature()}", verbose_memory)
+    X = net.check_input(X)
+    n = len(X)
+    nbytes, what = memory_estimate(net, max(n, 1), cross_outputs=cross_outputs), \
+        f"ntk.empirical: the {n}×{n} kernel of {net.signature()}"
+    memory.check(nbytes, what)
+    _say_memory(nbytes, what, verbose_memory)
     out, cache = net.forward(X)
     d_out = out.shape[1]
     if cross_outputs:
-        parts = [dict(_gradient_parts(net, _unit_dout(out, k), cache)) for k in range(d_out)]
+        parts = [dict(net.gradient_parts(_unit_dout(out, k), cache)) for k in range(d_out)]
         K = np.zeros((d_out, d_out, n, n), dtype=out.dtype)
         for k in range(d_out):
             for k2 in range(k, d_out):
@@ -339,8 +328,8 @@ def empirical(net, X, *, cross_outputs=False, verbose_memory=True):
     K = np.zeros((d_out, n, n), dtype=out.dtype)
     right_grams = {}                       # ⟨h_{ℓ−1}, h'_{ℓ−1}⟩ is the same for every output: share it
     for k in range(d_out):
-        for name, part in _gradient_parts(net, _unit_dout(out, k), cache):
-            if net.kind == "cnn":
+        for name, part in net.gradient_parts(_unit_dout(out, k), cache):
+            if not isinstance(part, RankOne):
                 K[k] += part @ part.T      # one layer's per-sample gradients, dropped after this line
                 continue
             right = right_grams.get(name)
@@ -358,38 +347,11 @@ def _unit_dout(out, k):
     return dout
 
 
-def _gradient_parts(net, dout, cache):
-    """(name, part) for each trainable name: a RankOne factor pair (MLP/ResNet) or the flattened
-    (n, params_ℓ) per-sample gradients of one CNN layer, produced one layer at a time."""
-    if net.kind == "cnn":
-        return _cnn_per_layer_grads(net, dout, cache)
-    return net.gradient_factors(dout, cache).items()
-
-
 def _pair_gram(a, b):
     """[⟨grad_i from a, grad_j from b⟩]_{ij} for two parts of :func:`_gradient_parts`."""
     if isinstance(a, RankOne):                           # ⟨u₁v₁ᵀ, u₂v₂ᵀ⟩_F = ⟨u₁, u₂⟩⟨v₁, v₂⟩
         return (a.left @ b.left.T) * (a.right @ b.right.T)
     return a @ b.T
-
-
-def _cnn_per_layer_grads(net, dout, cache):
-    """Yields (name, G): a CNN's per-sample gradients of one trainable name, flattened to (n, params).
-
-    Sample i's gradient of a convolution is dg_i·windows_i: (F, P)·(P, s²C), a batched product over
-    the H·W positions P. A generator, so that only one layer's block is alive at a time.
-    """
-    dg = net.backward_signals(dout, cache)
-    n = len(dout)
-    for name in net.trainable:
-        if name == "B":                                              # ∇_B ŷ_k = e_k vec(h_L)ᵀ
-            G = (dout[:, :, None] * cache.h[-1].reshape(n, 1, -1)).reshape(n, -1)
-        else:
-            l = 0 if name == "A" else int(name[1:])
-            d = dg[l].reshape(n, dg[l].shape[1], -1)                 # (n, F, P)
-            win = cache.conv[l].cols.reshape(n, d.shape[2], -1)      # (n, P, s·s·C)
-            G = np.matmul(d, win).reshape(n, -1)                     # (n, F·s·s·C)
-        yield name, G
 
 
 # --------------------------------------------------------------------------------------------------

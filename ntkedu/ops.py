@@ -34,6 +34,17 @@ class _ShapesRepr:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
+@dataclass(repr=False)
+class RankOne(_ShapesRepr):
+    """A gradient that is a sum of per-sample outer products (paper §1.3).
+
+    Sample i contributes ``outer(left[i], right[i])``; the full gradient is ``left.T @ right``.
+    left : (n, p), right : (n, q).
+    """
+    left: np.ndarray
+    right: np.ndarray
+
+
 # --------------------------------------------------------------------------------------------------
 # Linear map  g = W h
 # --------------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """One forward and one backward pass of a tiny network, printed line by line (``ntkedu trace``).
 
 The trace is a *reading* of the library's own computation, not a second implementation: every
-forward quantity is taken from the cache that :meth:`MLP.forward` returns, every ∂F/∂g_ℓ from
-:meth:`MLP.backward_signals`, and every ∇W_ℓ from :meth:`MLP.backward`. The two things the library
-does not return — ∂F/∂h_L = Bᵀ(ŷ − y*) and ∂F/∂h_{ℓ−1} = W_ℓᵀ ∂F/∂g_ℓ — are formed here with the
-network's own step and checked against the next ∂F/∂g the library returned (paper.md §1.3)::
+forward quantity is taken from the cache that :meth:`MLP.forward` returns, and every ∂F/∂h_ℓ,
+∂F/∂g_ℓ and ∇W_ℓ from the :class:`~ntkedu.networks.Gradients` that :meth:`MLP.backward` returns
+(``grads.dh``, ``grads.dg``, ``grads["W1"]``…). Two checks are printed: D_ℓ ∂F/∂h_ℓ against dg_ℓ, and
+the sum of the per-sample rank-one terms of :meth:`MLP.gradient_factors` against ∇W_ℓ (paper.md §1.3)::
 
     forward  (paper.md §1.2)                backward  (paper.md §1.3)
     g_0 = A x,  h_0 = φ(g_0),  D_0         ∂F/∂ŷ     = ŷ − y*
@@ -19,7 +19,7 @@ network's own step and checked against the next ∂F/∂g the library returned (
 Randomness: ``rng = np.random.default_rng(seed)`` draws, in this order, the inputs
 ``data.unit_inputs(n, d, rng=rng)``, the targets ``data.regression_targets(n, d_out, rng=rng)`` and
 the network's weights (``MLP(d, width, depth, d_out, rng=rng)``), so the same seed rebuilds the
-same network anywhere.
+same network anywhere: :func:`build` is that recipe, and the README's debugger walk-through calls it.
 """
 
 from __future__ import annotations
@@ -55,8 +55,7 @@ class Setup:
     cache: object
     loss: float
     dout: np.ndarray
-    dg: list
-    grads: dict
+    grads: dict          # net.backward's Gradients: grads["W1"], …, grads.dg[ℓ], grads.dh[ℓ]
 
 
 @dataclass
@@ -101,7 +100,7 @@ def build(arch: str = "mlp", d: int = 3, width: int = 4, depth: int = 2, n: int 
         net = ResNet(d, width, depth, d_out, tau=1 / np.sqrt(depth) if tau is None else tau, rng=rng)
     out, cache = net.forward(X)
     loss, dout = losses.squared(out, Y)
-    return Setup(net, X, Y, out, cache, loss, dout, net.backward_signals(dout, cache), net.backward(dout, cache))
+    return Setup(net, X, Y, out, cache, loss, dout, net.backward(dout, cache))
 
 
 def trace(arch: str = "mlp", d: int = 3, width: int = 4, depth: int = 2, n: int = 1, d_out: int = 1,
@@ -112,38 +111,35 @@ def trace(arch: str = "mlp", d: int = 3, width: int = 4, depth: int = 2, n: int 
     """
     s = build(arch, d, width, depth, n, d_out, tau, seed)
     net, c, L = s.net, s.cache, s.net.depth
-    res = net.kind == "resnet"
     t = Trace(s)
     f = t.forward
     sum_i = "Σ_i " if n > 1 else ""
+    form = net.formulas                                        # each network's own formula text
     f.append(TraceLine("x", c.X, "input, ‖x‖ = 1"))
     f.append(TraceLine("g_0 = A x", c.g[0]))
     f.append(TraceLine("h_0 = φ(g_0)", c.h[0]))
     f.append(TraceLine("D_0 = 1[g_0 > 0]", c.D[0], "mask of the ReLU"))
     for l in range(1, L + 1):
-        step = f"h_{l-1} + τ W_{l} h_{l-1}" if res else f"W_{l} h_{l-1}"
-        f.append(TraceLine(f"g_{l} = {step}", c.g[l]))
+        f.append(TraceLine(f"g_{l} = " + form["layer"].format(l=l, k=l - 1), c.g[l]))
         f.append(TraceLine(f"h_{l} = φ(g_{l})", c.h[l]))
         f.append(TraceLine(f"D_{l} = 1[g_{l} > 0]", c.D[l]))
     f.append(TraceLine(f"ŷ = B h_{L}", c.out))
     f.append(TraceLine("y*", s.Y, "target"))
     f.append(TraceLine(f"F = ½ {sum_i}‖ŷ − y*‖²", s.loss, "squared loss, a sum (§1.4)"))
 
-    b = t.backward
+    b, g = t.backward, s.grads
+    factors = net.gradient_factors(s.dout, c)                  # the per-sample rank-one terms
     b.append(TraceLine("∂F/∂ŷ = ŷ − y*", s.dout))
-    dh = s.dout @ net.params["B"]                              # ∂F/∂h_L = Bᵀ (ŷ − y*)
-    b.append(TraceLine(f"∂F/∂h_{L} = Bᵀ (ŷ − y*)", dh))
+    b.append(TraceLine(f"∂F/∂h_{L} = Bᵀ (ŷ − y*)", g.dh[L]))
     for l in range(L, 0, -1):
-        t.dh_error = max(t.dh_error, float(np.max(np.abs(dh * c.D[l] - s.dg[l]))))
-        b.append(TraceLine(f"∂F/∂g_{l} = D_{l} ∂F/∂h_{l}", s.dg[l]))
-        tau = "τ " if res else ""
-        b.append(TraceLine(f"∇W_{l} = {tau}{sum_i}∂F/∂g_{l} h_{l-1}ᵀ", s.grads[f"W{l}"], "from net.backward"))
-        outer = net._branch_scale * s.dg[l].T @ c.h[l - 1]
-        t.grad_error = max(t.grad_error, _rel(outer, s.grads[f"W{l}"]))
+        t.dh_error = max(t.dh_error, float(np.max(np.abs(g.dh[l] * c.D[l] - g.dg[l]))))
+        b.append(TraceLine(f"∂F/∂g_{l} = D_{l} ∂F/∂h_{l}", g.dg[l]))
+        b.append(TraceLine(f"∇W_{l} = {sum_i}" + form["grad"].format(l=l, k=l - 1), g[f"W{l}"],
+                           "from net.backward"))
+        f_l = factors[f"W{l}"]
+        t.grad_error = max(t.grad_error, _rel(f_l.left.T @ f_l.right, g[f"W{l}"]))
         if l > 1:
-            dh = net._back_through_layer(l, s.dg[l])             # the network's own step down one layer
-            step = f"∂F/∂g_{l} + τ W_{l}ᵀ ∂F/∂g_{l}" if res else f"W_{l}ᵀ ∂F/∂g_{l}"
-            b.append(TraceLine(f"∂F/∂h_{l-1} = {step}", dh))
+            b.append(TraceLine(f"∂F/∂h_{l-1} = " + form["back"].format(l=l, k=l - 1), g.dh[l - 1]))
     return t
 
 
@@ -177,7 +173,7 @@ def format_trace(t: Trace) -> str:
     wf = max(len(x.formula) for x in lines)
     ws = max(len(_shape(x.value)) for x in lines)
     head = f"{'':<{wf}}  {'shape':>{ws}}  {'‖·‖_F':<10}  values"
-    out = [f"{net._signature()}, {n} sample{'s' * (n > 1)}, squared loss",
+    out = [f"{net.signature()}, {n} sample{'s' * (n > 1)}, squared loss",
            "Shapes are the code's: samples are rows, so the paper's g = W h is g = h @ W.T. "
            "Only W_ℓ train.",
            head]
@@ -201,6 +197,6 @@ def format_trace(t: Trace) -> str:
     out.append("  (A is fixed, so the pass stops at ∂F/∂g_1: nothing below layer 1 is needed)")
     out.append(f"check: ∇W_ℓ is net.backward(dout, cache); the outer products agree with it to "
                f"{t.grad_error:.1e}")
-    out.append(f"       and D_ℓ ∂F/∂h_ℓ agrees with net.backward_signals(dout, cache) to {t.dh_error:.1e}")
-    out.append("Step through it: breakpoint() in MLP.backward_signals, then p dh, p dg[l], p cache.D[l].")
+    out.append(f"       and D_ℓ ∂F/∂h_ℓ agrees with the pass's dg_ℓ to {t.dh_error:.1e}")
+    out.append("Step through it: breakpoint() before net.backward(dout, cache), then s, n, p dh[l], p dg[l], p dW.")
     return "\n".join(out)

@@ -20,18 +20,20 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import numbers
+import zipfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 
 from . import _checks, losses
-from ._files import atomic_write
+from ._files import atomic_write, read_json
 from . import probes as _probes
 
-__all__ = ["train", "History", "normalised_lr", "DIVERGENCE_FACTOR"]
+__all__ = ["train", "History", "TrainingInterrupted", "normalised_lr", "DIVERGENCE_FACTOR"]
 
 #: A run stops as diverged when the loss is not finite or exceeds this multiple of F(W_0).
 #: 10⁶ is far above any transient bump of a stable run (the loss of stable GD on the squared loss
@@ -84,21 +86,11 @@ def normalised_lr(net, X, lr_scale) -> float:
 def _lambda_max(net, X, *, allow_empirical: bool):
     """λ_max(Θ̄) as described in :func:`normalised_lr`, or None when only the empirical kernel would
     do and ``allow_empirical`` is False."""
-    from . import ntk  # imported here: ntk builds on the networks, training only needs it for η
-
-    X = net._check_input(X)
-    Kbar = None
-    if net.kind == "mlp":
-        extra = {"train_all": True} if net.train_all else {}
-        Kbar = ntk.analytic(X, net.depth, d_out=net.d_out, **extra)
-    elif net.kind == "resnet" and not net.train_all and hasattr(ntk, "analytic_resnet"):
-        try:
-            Kbar = ntk.analytic_resnet(X, net.depth, net.tau, d_out=net.d_out)
-        except NotImplementedError:
-            Kbar = None
+    Kbar = net.limit_kernel(X)                       # the network knows its own limit kernel, if any
     if Kbar is None:
         if not allow_empirical:
             return None
+        from . import ntk   # imported here: ntk builds on the networks, training only needs it for η
         Kbar = np.asarray(ntk.empirical(net, X)) / net.width
     blocks = Kbar if Kbar.ndim == 3 else Kbar[None]   # (d_out, n, n): one block per output
     return float(max(np.linalg.eigvalsh(block)[-1] for block in blocks))
@@ -112,34 +104,44 @@ def _lambda_max(net, X, *, allow_empirical: bool):
 class History:
     """What a training run recorded, every ``record_every`` steps (always step 0 and the last).
 
+    A result file holds only what the seed and the settings determine, so two runs with the same
+    seed save byte-identical files; how long a run took is printed, never saved.
+
     Attributes
     ----------
     steps : list of int, the recorded steps t (the state after t updates).
     loss : list of float, the full-data loss F(W_t) (a sum over samples, paper.md §1.4).
     grad_norm_sq : list of float, ‖∇F(W_t)‖² over the trainable parameters, on the full data.
-    time : list of float, wall-clock seconds since the run started.
     lr : float, the step size η used.
     batch_size : int, b (= n for gradient descent).
     accuracy : list of float (classification) or None (regression).
     config : dict, the network's ``config()`` plus the training arguments and the seed.
     probes : dict probe name -> dict of lists, one entry per recorded step (see :mod:`ntkedu.probes`).
-    diverged : None, or the message saying where and why the run stopped.
+    diverged : None, or the message saying where and why the loss blew up.
+    stalled : None, or the message saying where and why training could not move (dead ReLUs).
+    interrupted : None, or the step at which Ctrl-C stopped the run, as a message.
     """
     steps: list = field(default_factory=list)
     loss: list = field(default_factory=list)
     grad_norm_sq: list = field(default_factory=list)
-    time: list = field(default_factory=list)
     lr: float = float("nan")
     batch_size: int = 0
     accuracy: list | None = None
     config: dict = field(default_factory=dict)
     probes: dict = field(default_factory=dict)
     diverged: str | None = None
+    stalled: str | None = None
+    interrupted: str | None = None
 
     @property
     def final_loss(self):
         """The last recorded loss, or None if nothing was recorded."""
         return self.loss[-1] if self.loss else None
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the run ended early (diverged, stalled or interrupted), or None if it ran every step."""
+        return self.diverged or self.stalled or self.interrupted
 
     def steps_to(self, eps):
         """The first recorded step with F(W_t) ≤ eps · F(W_0), or None if the run never got there."""
@@ -158,11 +160,11 @@ class History:
     def save(self, path) -> str:
         """Write the history to ``path``: JSON for ``*.json``, NumPy's ``.npz`` for ``*.npz``.
 
-        The file is written to a temporary name first and moved into place, so it is never left
-        half-written. JSON keeps every float exactly (Python writes the shortest repr that reads back
-        to the same float64). The ``.npz`` holds the curves as plain arrays (``steps``, ``loss``,
-        ``grad_norm_sq``, ``time``, ``accuracy``, ``probe/<name>/<key>``) and everything else as a JSON
-        string ``meta``; it loads with ``allow_pickle=False``.
+        Missing folders are created. The file is written to a temporary name first and moved into
+        place, so it is never left half-written. JSON keeps every float exactly (Python writes the
+        shortest repr that reads back to the same float64). The ``.npz`` holds the curves as plain
+        arrays (``steps``, ``loss``, ``grad_norm_sq``, ``accuracy``, ``probe/<name>/<key>``) and
+        everything else as a JSON string ``meta``; it loads with ``allow_pickle=False``.
 
         Returns the path written, as a string.
         """
@@ -175,9 +177,10 @@ class History:
         buffer = io.BytesIO()
         np.savez(buffer, **self._arrays())
         return atomic_write(path, buffer.getvalue())
+
     def _arrays(self) -> dict:
         arrays = {"steps": np.asarray(self.steps, dtype=np.int64)}
-        for key in ("loss", "grad_norm_sq", "time"):
+        for key in ("loss", "grad_norm_sq"):
             arrays[key] = np.asarray(getattr(self, key), dtype=np.float64)
         if self.accuracy is not None:
             arrays["accuracy"] = np.asarray(self.accuracy, dtype=np.float64)
@@ -190,7 +193,8 @@ class History:
                 else:
                     in_meta.setdefault(name, {})[key] = value
         meta = {"format": _FORMAT, "lr": self.lr, "batch_size": self.batch_size,
-                "config": self.config, "diverged": self.diverged,
+                "config": self.config, "diverged": self.diverged, "stalled": self.stalled,
+                "interrupted": self.interrupted,
                 "probe_keys": {name: list(values) for name, values in self.probes.items()},
                 "probe_values": in_meta}
         arrays["meta"] = np.asarray(json.dumps(meta))
@@ -198,30 +202,68 @@ class History:
 
     @classmethod
     def load(cls, path) -> "History":
-        """Read a history written by :meth:`save` (``.json`` or ``.npz``)."""
+        """Read a history written by :meth:`save` (``.json`` or ``.npz``).
+
+        Raises ValueError naming the file and what is wrong with it: missing, unreadable,
+        truncated, not a saved history, or a curve that is not a list of finite numbers.
+        """
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".json":
-            d = json.loads(path.read_text())
-            if d.pop("format", None) != _FORMAT:
-                raise ValueError(f"{str(path)!r} is not a saved ntkedu History")
-            return cls(**d)
+            return cls.from_dict(read_json(path), source=path)
         if suffix != ".npz":
             raise ValueError(f"path must end in .json or .npz, got {str(path)!r}")
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            if meta.get("format") != _FORMAT:
-                raise ValueError(f"{str(path)!r} is not a saved ntkedu History")
-            probes = {}
-            for name, keys in meta["probe_keys"].items():
-                stored = meta["probe_values"].get(name, {})
-                probes[name] = {key: stored[key] if key in stored else z[f"probe/{name}/{key}"].tolist()
-                                for key in keys}
-            return cls(steps=z["steps"].tolist(), loss=z["loss"].tolist(),
-                       grad_norm_sq=z["grad_norm_sq"].tolist(), time=z["time"].tolist(),
-                       lr=meta["lr"], batch_size=meta["batch_size"],
-                       accuracy=z["accuracy"].tolist() if "accuracy" in z else None,
-                       config=meta["config"], probes=probes, diverged=meta["diverged"])
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["meta"])) if "meta" in z else {}
+                if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+                    raise ValueError("no ntkedu History metadata in it")
+                probes = {}
+                for name, keys in meta["probe_keys"].items():
+                    stored = meta["probe_values"].get(name, {})
+                    probes[name] = {key: stored[key] if key in stored else z[f"probe/{name}/{key}"].tolist()
+                                    for key in keys}
+                d = {"format": _FORMAT, "steps": z["steps"].tolist(), "loss": z["loss"].tolist(),
+                     "grad_norm_sq": z["grad_norm_sq"].tolist(),
+                     "accuracy": z["accuracy"].tolist() if "accuracy" in z else None, "probes": probes,
+                     **{k: meta.get(k) for k in ("lr", "batch_size", "config", "diverged", "stalled",
+                                                 "interrupted")}}
+        except OSError as err:
+            raise ValueError(f"cannot read {str(path)!r}: {err.strerror or err}") from None
+        except (ValueError, KeyError, TypeError, EOFError, json.JSONDecodeError, zipfile.BadZipFile) as err:
+            raise ValueError(f"{str(path)!r} is not a saved ntkedu History (.npz): {err}") from None
+        return cls.from_dict(d, source=path)
+
+    @classmethod
+    def from_dict(cls, d: dict, *, source="the dict") -> "History":
+        """A History from the dict that :meth:`save` writes as JSON (or a sweep file holds).
+
+        Checks what a figure or an analysis will rely on, naming ``source`` in the message: the
+        format tag, the known fields only, and steps/loss/grad_norm_sq as equally long lists of
+        finite numbers.
+        """
+        where = "the dict" if source == "the dict" else repr(str(source))
+        if not isinstance(d, dict):
+            raise ValueError(f"{where} is not a saved ntkedu History (expected a JSON object)")
+        d = dict(d)
+        if d.pop("format", _FORMAT) != _FORMAT:      # a sweep's runs carry no tag of their own
+            raise ValueError(f"{where} is not a saved ntkedu History (format is not {_FORMAT!r})")
+        d.pop("time", None)           # written by older versions; wall-clock time is no result
+        unknown = sorted(set(d) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ValueError(f"{where} is not a saved ntkedu History: unknown field(s) {unknown}")
+        for key in ("steps", "loss", "grad_norm_sq"):
+            values = d.get(key)
+            if not isinstance(values, list) or not all(_is_number(v) for v in values):
+                raise ValueError(f"{where} is not a saved ntkedu History: {key!r} must be a list of "
+                                 f"numbers, got {_preview(values)}")
+            if not all(math.isfinite(v) for v in values):
+                raise ValueError(f"{where} is not a usable ntkedu History: {key!r} holds a non-finite "
+                                 f"value ({_preview(values)})")
+        if not d["steps"] or len(d["steps"]) != len(d["loss"]):
+            raise ValueError(f"{where} is not a usable ntkedu History: 'steps' and 'loss' must be non-empty "
+                             f"lists of equal length, got {len(d['steps'])} and {len(d['loss'])} entries")
+        return cls(**d)
 
     def __repr__(self) -> str:
         if not self.steps:
@@ -230,8 +272,25 @@ class History:
             curve = (f"{len(self.steps)} records, steps {self.steps[0]}..{self.steps[-1]}, "
                      f"loss {self.loss[0]:.4g} -> {self.loss[-1]:.4g}")
         extra = f", probes={sorted(self.probes)}" if self.probes else ""
-        return (f"History({curve}, lr={self.lr:.4g}, batch_size={self.batch_size}{extra}, "
-                f"diverged={self.diverged!r})")
+        stop = f", stopped={self.stopped!r}" if self.stopped else ""
+        return f"History({curve}, lr={self.lr:.4g}, batch_size={self.batch_size}{extra}{stop})"
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def _preview(values) -> str:
+    text = repr(values)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`train`; ``.history`` holds every record made before it."""
+
+    def __init__(self, history: "History"):
+        super().__init__(history.interrupted)
+        self.history = history
 
 
 def _plain_array(value):
@@ -290,6 +349,13 @@ def train(net, X, Y, *, steps, lr=None, lr_scale=None, batch_size=None, loss="sq
     ``history.diverged`` names the step, the loss, the η used and an η that should be stable. For SGD
     the loss checked at every step is the batch estimate (n/b) Σ_{i∈S_t} F_i. Nothing is printed.
 
+    Stalling: if a layer's ReLUs are all off for every sample, or ∇F = 0 exactly while F > 0, no
+    step can ever change the loss (a step too large for the width often does this without blowing
+    up). The run records that step and stops; ``history.stalled`` names the step and the layer and
+    suggests a remedy. Checked wherever the full data passes forward (every step for GD).
+
+    Ctrl-C raises :class:`TrainingInterrupted`, whose ``.history`` keeps every record made so far.
+
     Cost: GD does one forward and one backward pass per step (the recorded loss reuses that forward).
     SGD does them on the batch and, at recorded steps only, once more on the full data. Probes cost
     only when enabled.
@@ -304,7 +370,7 @@ def train(net, X, Y, *, steps, lr=None, lr_scale=None, batch_size=None, loss="sq
     else:
         lr_scale = _checks.positive_float("lr_scale", lr_scale)
     objective = losses.get(loss)
-    X = net._check_input(X)
+    X = net.check_input(X)
     n = X.shape[0]
     Y = _check_targets(Y, n, net, objective)
     b = n if batch_size is None else _checks.positive_int("batch_size", batch_size)
@@ -325,55 +391,60 @@ def train(net, X, Y, *, steps, lr=None, lr_scale=None, batch_size=None, loss="sq
     for probe in observers:
         probe.reset()
     F0 = None
-    start = time.perf_counter()
     last_report = -float("inf")
+    try:
+        for t in range(steps + 1):
+            recording = t % record_every == 0 or t == steps
 
-    for t in range(steps + 1):
-        recording = t % record_every == 0 or t == steps
+            # ---- full-data forward/backward: every step for GD, only at recorded steps for SGD ----
+            if full_batch or recording:
+                out, cache = net.forward(X)
+                F, dout = objective.fn(out, Y)
+                if F0 is None:
+                    F0 = F
+                if _exploded(F, F0):
+                    hist.diverged = _divergence_message(t, F, F0, lr, lr_scale, net, X)
+                    break
+                grads = net.backward(dout, cache)
+                hist.stalled = _stall_message(t, F, cache, grads, lr_scale)
+                recording = recording or hist.stalled is not None
 
-        # ---- full-data forward/backward: every step for GD, only at recorded steps for SGD ----
-        if full_batch or recording:
-            out, cache = net.forward(X)
-            F, dout = objective.fn(out, Y)
-            if F0 is None:
-                F0 = F
-            if _exploded(F, F0):
-                hist.diverged = _divergence_message(t, F, F0, lr, lr_scale, net, X)
+            if recording:
+                hist.steps.append(t)
+                hist.loss.append(F)
+                hist.grad_norm_sq.append(sum(float(np.vdot(g, g)) for g in grads.values()))
+                if hist.accuracy is not None:
+                    hist.accuracy.append(losses.accuracy(out, Y))
+                for probe in observers:
+                    if t == 0:
+                        probe.start(net, X, Y, out, cache)
+                    probe.record(t, net, X, Y, out, cache, grads, F)
+                now = time.perf_counter()
+                if progress is not None and (now - last_report > 0.2 or t == steps):
+                    progress.update(t, loss=F)
+                    last_report = now
+
+            if t == steps or hist.stalled:
                 break
-            grads = net.backward(dout, cache)
 
-        if recording:
-            hist.steps.append(t)
-            hist.loss.append(F)
-            hist.grad_norm_sq.append(sum(float(np.vdot(g, g)) for g in grads.values()))
-            if hist.accuracy is not None:
-                hist.accuracy.append(losses.accuracy(out, Y))
-            for probe in observers:
-                if t == 0:
-                    probe.start(net, X, Y, out, cache)
-                probe.record(t, net, X, Y, out, cache, grads, F)
-            hist.time.append(time.perf_counter() - start)
-            if progress is not None and (hist.time[-1] - last_report > 0.2 or t == steps):
-                progress.update(t, loss=F)
-                last_report = hist.time[-1]
+            # ---- the minibatch of SGD: S_t uniform without replacement ----
+            if not full_batch:
+                S = rng.choice(n, size=b, replace=False)
+                out_b, cache_b = net.forward(X[S])
+                F_b, dout_b = objective.fn(out_b, Y[S])
+                if _exploded(scale * F_b, F0):
+                    hist.diverged = _divergence_message(t, scale * F_b, F0, lr, lr_scale, net, X,
+                                                        estimate=True)
+                    break
+                grads = net.backward(dout_b, cache_b)
 
-        if t == steps:
-            break
-
-        # ---- the minibatch of SGD: S_t uniform without replacement ----
-        if not full_batch:
-            S = rng.choice(n, size=b, replace=False)
-            out_b, cache_b = net.forward(X[S])
-            F_b, dout_b = objective.fn(out_b, Y[S])
-            if _exploded(scale * F_b, F0):
-                hist.diverged = _divergence_message(t, scale * F_b, F0, lr, lr_scale, net, X,
-                                                    estimate=True)
-                break
-            grads = net.backward(dout_b, cache_b)
-
-        # ---- the update, paper.md §1.4 ----
-        for name in net.trainable:
-            net.params[name] -= lr * scale * grads[name]
+            # ---- the update, paper.md §1.4 ----
+            for name in net.trainable:
+                net.params[name] -= lr * scale * grads[name]
+    except KeyboardInterrupt:
+        hist.interrupted = f"interrupted by Ctrl-C at step {t} of {steps}"
+        hist.probes = {p.name: p.values for p in observers}
+        raise TrainingInterrupted(hist) from None
 
     hist.probes = {p.name: p.values for p in observers}
     return hist
@@ -398,6 +469,27 @@ def _run_generator(seed):
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, a SeedSequence, a Generator or None, got {seed!r}")
     return np.random.default_rng(int(seed)), int(seed)
+
+
+def _stall_message(t, F, cache, grads, lr_scale) -> str | None:
+    """None while training can move; otherwise where and why it cannot, with a remedy.
+
+    A layer whose ReLUs are off for every sample passes nothing forward or backward: ŷ no longer
+    depends on the layers below, the gradient is exactly 0 and the loss sits still forever (here
+    at ½‖y*‖² if the top layer died). The same holds whenever ∇F = 0 exactly while F > 0.
+    """
+    dead = next((l for l, D in enumerate(cache.D) if not D.any()), None)
+    if dead is None and (F == 0 or any(g.any() for g in grads.values())):
+        return None
+    when = "at initialisation" if t == 0 else f"at step {t}"
+    where = (f"every ReLU of layer {dead} is off for every sample" if dead is not None
+             else "the gradient is exactly 0")
+    if t == 0:
+        remedy = "use a wider network (width >= 16) or another seed, and inputs of norm 1"
+    else:
+        remedy = ("use a smaller step: lr_scale = 1 or less" if lr_scale is None or lr_scale > 1
+                  else "use a smaller step, or a wider network")
+    return f"stalled {when}: {where} while the loss is {F:.4g} > 0, so training cannot move; {remedy}"
 
 
 def _exploded(F, F0) -> bool:

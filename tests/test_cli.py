@@ -171,8 +171,8 @@ def test_sweep_runs_are_independent_of_the_other_widths_and_report_progress(tmp_
 
 
 def test_plot_redraws_a_lesson_json_through_the_lessons_framework(tmp_path):
-    from lessons import _kit          # the repository's lessons/ (pytest runs from the repository root)
-    saved = _kit.run_lesson(1, "quick", seed=0, out_dir=tmp_path / "l", quiet=True)   # setup, in-process
+    from lessons import kit          # the repository's lessons/ (pytest runs from the repository root)
+    saved = kit.run_lesson(1, "quick", seed=0, out_dir=tmp_path / "l", quiet=True)   # setup, in-process
     r = ntkedu_run("plot", tmp_path / "l" / "lesson01.json", "--out", tmp_path / "p")
     assert r.returncode == 0, r.stderr
     drawn = sorted(p.name for p in (tmp_path / "p").iterdir())
@@ -237,7 +237,12 @@ def test_trace_of_a_resnet_uses_tau_in_the_residual_step():
 BROKEN_BACKWARD = """
 import sys
 from ntkedu import networks
-networks.MLP._back_through_layer = lambda self, l, dg: 2 * (dg @ self.params[f"W{l}"])   # a wrong backward
+right = networks.MLP.backward
+def wrong(self, dout, cache):                  # a wrong backward: ∇W_1 twice too large
+    grads = right(self, dout, cache)
+    grads["W1"] = 2 * grads["W1"]
+    return grads
+networks.MLP.backward = wrong
 from ntkedu.cli import main
 sys.exit(main(["gradcheck"]))
 """
@@ -289,7 +294,7 @@ def test_bench_quick_and_lessons_forwarding(tmp_path):
 NO_JUPYTEXT = """
 import sys
 sys.modules["jupytext"] = None      # as if the optional extra were not installed
-from ntkedu.cli import main
+from lessons.__main__ import main
 sys.exit(main(["notebooks", "--out", sys.argv[1]]))
 """
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lessons import _kit
+from lessons import kit
 from lessons import lesson05_depth as lesson
 from ntkedu import data, ntk
 
@@ -10,8 +10,8 @@ from ntkedu import data, ntk
 def test_init_statistics_are_small_for_a_wide_shallow_net_and_grow_with_depth():
     X = data.unit_inputs(10, 6, rng=0)
     cfg = {"width": 256}
-    shallow = lesson.init_statistics(X, ntk.analytic(X, 1), 1, cfg, _kit.seeds(0, 4))
-    deep = lesson.init_statistics(X, ntk.analytic(X, 30), 30, cfg, _kit.seeds(1, 4))
+    shallow = lesson.init_statistics(X, ntk.analytic(X, 1), 1, cfg, [kit.stream(0, "init", j) for j in range(4)])
+    deep = lesson.init_statistics(X, ntk.analytic(X, 30), 30, cfg, [kit.stream(1, "init", j) for j in range(4)])
     assert len(shallow["log_norm_hL"]) == 4 and len(shallow["kernel_error"]) == 4
     # Lemma 7.1: log ‖h_L‖ fluctuates by about √(L/m): 0.06 for L = 1 and 0.34 for L = 30 at m = 256
     assert shallow["rms_log_norm_hL"] < 0.2

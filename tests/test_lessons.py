@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import lessons
-from lessons import _kit
+from lessons import kit
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(lessons.available())
@@ -37,7 +37,7 @@ def lesson_run(tmp_path_factory):
     def get(number, seed):
         if (number, seed) not in cache:
             out = tmp_path_factory.mktemp(f"lesson{number:02d}_seed{seed}")
-            cache[number, seed] = _kit.run_lesson(number, "quick", seed, out, quiet=True)
+            cache[number, seed] = kit.run_lesson(number, "quick", seed, out, quiet=True)
         return cache[number, seed]
     return get
 
@@ -83,16 +83,17 @@ def test_json_holds_config_seed_measurements_and_claims(lesson_run, number, seed
     result = lesson_run(number, seed)
     saved = json.loads(Path(result["files"][0]).read_text(encoding="utf-8"))
     assert Path(result["files"][0]).name == f"lesson{number:02d}.json"
-    for key in _kit.REQUIRED_KEYS:
+    for key in kit.REQUIRED_KEYS:
         assert key in saved, f"lesson {number}: no {key!r} in the JSON"
     assert saved["lesson"] == number and saved["seed"] == seed and saved["size"] == "quick"
-    assert saved["runtime_seconds"] >= 0 and {"numpy", "ntkedu"} <= set(saved["versions"])
+    assert "runtime_seconds" not in saved and {"numpy", "ntkedu"} <= set(saved["versions"])   # no clock in results
+    assert result["runtime_seconds"] >= 0
     assert saved["claims"], "a lesson must state at least one claim"
     for c in saved["claims"]:
-        assert set(_kit.CLAIM_KEYS) <= set(c)
+        assert set(kit.CLAIM_KEYS) <= set(c)
         assert isinstance(c["statement"], str) and isinstance(c["expected"], str)
         assert isinstance(c["measured"], float) and isinstance(c["holds"], bool)
-    assert saved == {k: v for k, v in result.items() if k != "files"}
+    assert saved == {k: v for k, v in result.items() if k not in ("files", "runtime_seconds")}
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -102,21 +103,21 @@ def test_figures_are_written_and_redraw_from_the_json(lesson_run, number, seed, 
     pngs = [Path(f) for f in result["files"][1:]]
     assert pngs and all(p.name.startswith(f"lesson{number:02d}_") for p in pngs)
     assert all(is_png(p) for p in pngs)
-    redrawn = _kit.redraw(result["files"][0], tmp_path)
+    redrawn = kit.redraw(result["files"][0], tmp_path)
     assert sorted(Path(p).name for p in redrawn) == sorted(p.name for p in pngs)
     assert all(is_png(p) for p in redrawn)
 
 
 def test_the_same_seed_gives_the_same_numbers_and_another_seed_does_not(lesson_run, tmp_path):
-    again = _kit.run_lesson(1, "quick", 0, tmp_path, quiet=True)
+    again = kit.run_lesson(1, "quick", 0, tmp_path, quiet=True)
     assert again["measurements"] == lesson_run(1, 0)["measurements"]
     assert again["measurements"] != lesson_run(1, 1)["measurements"]
 
 
 def test_summary_table_has_a_row_per_claim_with_its_verdict(lesson_run, tmp_path):
     results = [lesson_run(n, 0) for n in LESSONS]
-    failure = _kit.Failure(99, "a broken lesson", "RuntimeError: boom")
-    text = Path(_kit.write_summary(results, tmp_path / "SUMMARY.md", [failure])).read_text(encoding="utf-8")
+    failure = kit.Failure(99, "a broken lesson", "RuntimeError: boom")
+    text = Path(kit.write_summary(results, tmp_path / "SUMMARY.md", [failure])).read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     n_claims = sum(len(r["claims"]) for r in results)
     assert len(rows) == 1 + n_claims + 1                       # header, one per claim, the failure
@@ -131,29 +132,33 @@ def test_summary_table_has_a_row_per_claim_with_its_verdict(lesson_run, tmp_path
 # --------------------------------------------------------------------------------------------------
 
 def test_claim_and_to_jsonable_convert_numpy_and_refuse_what_json_cannot_hold():
-    c = _kit.claim("s", np.float32(0.5), "< 1", np.bool_(True))
+    c = kit.claim("s", np.float32(0.5), "< 1", np.bool_(True))
     assert c == {"statement": "s", "measured": 0.5, "expected": "< 1", "holds": True}
     assert type(c["measured"]) is float and type(c["holds"]) is bool
     with pytest.raises(ValueError, match="holds"):
-        _kit.claim("s", 0.5, "< 1", "yes")
+        kit.claim("s", 0.5, "< 1", "yes")
     with pytest.raises(ValueError, match="expected"):
-        _kit.claim("s", 0.5, "", True)
-    got = _kit.to_jsonable({"a": np.arange(3), 2: (np.int64(4), np.float64(1.5)), "b": np.bool_(False)})
+        kit.claim("s", 0.5, "", True)
+    got = kit.to_jsonable({"a": np.arange(3), 2: (np.int64(4), np.float64(1.5)), "b": np.bool_(False)})
     assert got == {"a": [0, 1, 2], "2": [4, 1.5], "b": False}
     assert json.loads(json.dumps(got)) == got
     with pytest.raises(TypeError, match=r"result\['x'\]\[1\]"):
-        _kit.to_jsonable({"x": [1, object()]})
+        kit.to_jsonable({"x": [1, object()]})
 
 
 def test_sizes_and_seeds():
-    assert _kit.check_size("quick") == "quick" and _kit.check_size("full") == "full"
+    assert kit.check_size("quick") == "quick" and kit.check_size("full") == "full"
     with pytest.raises(ValueError, match="'huge'"):
-        _kit.check_size("huge")
-    a, b = _kit.seeds(3, 2)
-    assert np.random.default_rng(a).random() != np.random.default_rng(b).random()
-    assert np.random.default_rng(_kit.seeds(3, 5)[0]).random() == np.random.default_rng(a).random()
-    with pytest.raises(_kit.UsageError, match="-1"):
-        _kit.check_seed(-1)
+        kit.check_size("huge")
+    a, b = kit.stream(3, "width", 64), kit.stream(3, "width", 128)
+    draw = lambda seq: np.random.default_rng(seq).random()          # noqa: E731
+    assert draw(a) != draw(b) and draw(a) != draw(kit.stream(4, "width", 64))
+    assert draw(kit.stream(3, "width", 64)) == draw(a)              # the key alone decides the stream
+    assert draw(kit.child(a, "net", 0)) != draw(kit.child(a, "net", 1)) != draw(a)
+    with pytest.raises(ValueError, match="-2"):
+        kit.stream(3, "width", -2)
+    with pytest.raises(kit.UsageError, match="-1"):
+        kit.check_seed(-1)
 
 
 def _fake_lesson(number, fail=False):
@@ -161,7 +166,7 @@ def _fake_lesson(number, fail=False):
         if fail:
             raise RuntimeError("this lesson is broken")
         return {"config": {}, "measurements": {"x": np.arange(3.0)},
-                "claims": [_kit.claim("x sums to 3", 3.0, "== 3", True)]}
+                "claims": [kit.claim("x sums to 3", 3.0, "== 3", True)]}
 
     def draw(result):
         from ntkedu.plotting import figure
@@ -172,7 +177,7 @@ def _fake_lesson(number, fail=False):
 
 
 def test_a_lesson_that_raises_is_reported_and_the_others_still_run(tmp_path, capsys):
-    results, failures = _kit.run_many([_fake_lesson(97, fail=True), _fake_lesson(98)], out_dir=tmp_path,
+    results, failures = kit.run_many([_fake_lesson(97, fail=True), _fake_lesson(98)], out_dir=tmp_path,
                                       quiet=True)
     assert [r["lesson"] for r in results] == [98] and [f.lesson for f in failures] == [97]
     assert "this lesson is broken" in failures[0].error
@@ -182,7 +187,7 @@ def test_a_lesson_that_raises_is_reported_and_the_others_still_run(tmp_path, cap
 
 
 def test_no_temporary_files_are_left_behind(tmp_path):
-    _kit.run_lesson(_fake_lesson(98), out_dir=tmp_path, quiet=True)
+    kit.run_lesson(_fake_lesson(98), out_dir=tmp_path, quiet=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson98.json", "lesson98_x.png"]
 
 
@@ -207,13 +212,13 @@ def test_a_converted_notebook_still_executes(tmp_path, monkeypatch, capsys):
         if cell.cell_type == "code":
             exec(compile(cell.source, "<notebook cell>", "exec"), main.__dict__)
     assert "holds" in capsys.readouterr().out
-    assert (tmp_path / _kit.DEFAULT_OUT / "lesson01.json").is_file()
+    assert (tmp_path / kit.DEFAULT_OUT / "lesson01.json").is_file()
 
 
 def test_without_jupytext_the_message_says_how_to_install(tmp_path, monkeypatch):
     from lessons import notebooks
     monkeypatch.setitem(sys.modules, "jupytext", None)          # makes `import jupytext` fail
-    with pytest.raises(_kit.UsageError, match=r"pip install -e '\.\[notebooks\]'"):
+    with pytest.raises(kit.UsageError, match=r"pip install -e '\.\[notebooks\]'"):
         notebooks.export(tmp_path)
 
 

@@ -1,4 +1,4 @@
-"""What every lesson shares: claims, sizes, seeds, and running a lesson to JSON, PNGs and a summary.
+"""What every lesson shares: claims, sizes, keyed seeds, and running a lesson to JSON, PNGs and a summary.
 
 A lesson module (``lessons/lessonNN_<name>.py``) defines ``NUMBER``, ``TITLE``, ``CLAIM``,
 ``run(size="quick", seed=0, progress=None) -> dict`` and ``draw(result) -> dict[str, Figure]``.
@@ -10,17 +10,22 @@ This module turns one into files::
 
 The figures are drawn from the result *after* a JSON round trip, so what ``redraw`` gives later
 is exactly what the first run drew. Every file is written atomically (temporary file, then
-``os.replace``): an interrupted run never leaves half a file behind.
+``os.replace``): an interrupted run never leaves half a file behind. Result files hold only what the
+seed and the size determine — two runs with the same seed write byte-identical JSON; how long a
+lesson took is printed and kept apart in ``DIR/timings.json``.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import importlib
 import json
 import math
 import numbers
 import os
 import platform
+import re
 import sys
 import time
 import traceback
@@ -29,20 +34,17 @@ from pathlib import Path
 import numpy as np
 
 from ntkedu._files import atomic_write, read_json, writable_folder
+from ntkedu.errors import UsageError
+from ntkedu.experiments import child_stream
 
-__all__ = ["SIZES", "UsageError", "claim", "dumps", "check_size", "check_seed", "seeds", "ticker", "to_jsonable",
-           "run_lesson", "run_many", "redraw", "summary_lines", "write_summary", "main",
-           "DEFAULT_OUT"]
+__all__ = ["SIZES", "UsageError", "claim", "dumps", "check_size", "check_seed", "stream", "child", "ticker", "to_jsonable",
+           "available", "load", "run_lesson", "run_many", "redraw", "summary_lines", "write_summary", "main",
+           "parser", "DEFAULT_OUT"]
 
 SIZES = ("quick", "full")
 DEFAULT_OUT = "lesson-output"
-REQUIRED_KEYS = ("lesson", "title", "claim", "size", "seed", "runtime_seconds", "versions",
-                 "config", "measurements", "claims")
+REQUIRED_KEYS = ("lesson", "title", "claim", "size", "seed", "versions", "config", "measurements", "claims")
 CLAIM_KEYS = ("statement", "measured", "expected", "holds")
-
-
-class UsageError(ValueError):
-    """A user's mistake (unknown lesson, bad seed, unwritable folder): one line, exit code 2."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -91,20 +93,27 @@ def check_seed(seed) -> int:
     return int(seed)
 
 
-def seeds(seed: int, k: int) -> list:
-    """k independent child streams of one seed: ``SeedSequence(seed).spawn(k)``.
+def stream(seed: int, *key) -> np.random.SeedSequence:
+    """The child random stream of ``seed`` for what ``key`` names, e.g. ``stream(seed, "data")``,
+    ``stream(seed, "width", m)`` or ``stream(seed, "net", m, L, j)``.
 
-    Give child j to sub-run j (``np.random.default_rng(children[j])``): adding a width to a sweep
-    then leaves the other widths' numbers unchanged.
+    Keyed by purpose, never by position: adding a width to a sweep leaves every other width's
+    stream — and so its numbers — exactly as they were. Use it as ``np.random.default_rng(stream(...))``.
     """
-    return np.random.SeedSequence(check_seed(seed)).spawn(int(k))
+    return child_stream(check_seed(seed), *key)
+
+
+def child(parent: np.random.SeedSequence, *key) -> np.random.SeedSequence:
+    """The stream of ``parent`` for what ``key`` names (as :func:`stream`, one level down), e.g.
+    ``child(width_stream, "net", j)`` for network j of one width."""
+    return np.random.SeedSequence(parent.entropy, spawn_key=(*parent.spawn_key, *child_stream(0, *key).spawn_key))
 
 
 def ticker(progress, total: int):
     """A ``tick(**fields)`` that reports step 1, 2, … of ``total`` on ``progress`` (or does nothing
     when ``progress`` is None), so a lesson can count its sub-runs without bookkeeping::
 
-        tick = _kit.ticker(progress, total=len(widths))
+        tick = kit.ticker(progress, total=len(widths))
         for m in widths:
             ...
             tick(width=m, loss=final_loss)
@@ -154,11 +163,50 @@ def to_jsonable(obj, _where: str = "result"):
 # Running a lesson
 # --------------------------------------------------------------------------------------------------
 
+_PATTERN = re.compile(r"^lesson(\d\d)_([a-z0-9_]+)\.py$")
+_FOLDER = Path(__file__).parent
+_PACKAGE = __name__.rpartition(".")[0]
+
+
+def available() -> dict:
+    """Every lesson file in this folder: {number: module name}, sorted by number.
+
+    Found by file name, ``lessonNN_<name>.py`` with NN two digits; nothing is imported.
+    """
+    found = {}
+    for path in sorted(_FOLDER.iterdir()):
+        match = _PATTERN.match(path.name)
+        if match is None:
+            continue
+        number = int(match.group(1))
+        if number in found:
+            raise ValueError(f"two lessons share number {number}: {found[number]}.py and {path.name}")
+        found[number] = path.stem
+    return dict(sorted(found.items()))
+
+
+def load(number: int):
+    """Import lesson ``number`` and return its module (NUMBER, TITLE, CLAIM, run, draw).
+
+    Raises :class:`UsageError` (a ValueError) for a number with no lesson.
+    """
+    have = available()
+    if isinstance(number, bool) or not isinstance(number, int) or number not in have:
+        listed = ", ".join(map(str, have)) or "none"
+        raise UsageError(f"unknown lesson {number!r}; available lessons: {listed}")
+    module = importlib.import_module(f"{_PACKAGE}.{have[number]}")
+    for name in ("NUMBER", "TITLE", "CLAIM", "run", "draw"):
+        if not hasattr(module, name):
+            raise AttributeError(f"lesson file {have[number]}.py defines no {name}")
+    if module.NUMBER != number:
+        raise ValueError(f"{have[number]}.py says NUMBER = {module.NUMBER}, its file name says {number}")
+    return module
+
+
 def _module(lesson):
     """A lesson module from a module object or a lesson number."""
     if isinstance(lesson, numbers.Integral) and not isinstance(lesson, bool):
-        import lessons
-        return lessons.load(int(lesson))
+        return load(int(lesson))
     for name in ("NUMBER", "TITLE", "CLAIM", "run", "draw"):
         if not hasattr(lesson, name):
             raise TypeError(f"{getattr(lesson, '__name__', lesson)!r} is not a lesson: it has no {name}")
@@ -220,7 +268,10 @@ def json_path(out_dir, number: int) -> Path:
     return Path(out_dir) / f"lesson{number:02d}.json"
 
 
-def _save_figures(module, result: dict, out_dir: Path) -> list:
+DEFAULT_DPI = 150
+
+
+def _save_figures(module, result: dict, out_dir: Path, dpi: int = DEFAULT_DPI) -> list:
     """Draw the figures from ``result`` and save each as lessonNN_<name>.png. Returns the paths."""
     from ntkedu.plotting import save
     figures = module.draw(result)
@@ -229,13 +280,24 @@ def _save_figures(module, result: dict, out_dir: Path) -> list:
     paths = []
     for name, fig in figures.items():
         path = out_dir / f"lesson{int(module.NUMBER):02d}_{name}.png"
-        save(fig, path)
+        save(fig, path, dpi=dpi)
         paths.append(str(path))
     return paths
 
 
+def _record_time(out: Path, number: int, seconds: float) -> None:
+    """Keep a lesson's run time in DIR/timings.json, apart from its result file."""
+    path = out / "timings.json"
+    try:
+        times = read_json(path)
+    except ValueError:
+        times = {}
+    times[f"lesson{number:02d}"] = round(seconds, 3)
+    _write_text(path, json.dumps(dict(sorted(times.items())), indent=1) + "\n")
+
+
 def run_lesson(lesson, size: str = "quick", seed: int = 0, out_dir=DEFAULT_OUT, quiet: bool = False,
-               progress=None) -> dict:
+               progress=None, dpi: int = DEFAULT_DPI) -> dict:
     """Run one lesson, save DIR/lessonNN.json and its PNGs, and return the saved result.
 
     Parameters
@@ -250,8 +312,9 @@ def run_lesson(lesson, size: str = "quick", seed: int = 0, out_dir=DEFAULT_OUT, 
 
     Returns
     -------
-    dict : exactly the JSON written (lesson, title, claim, size, seed, runtime_seconds, versions,
-    config, measurements, claims, …) plus "files", the paths written.
+    dict : exactly the JSON written (lesson, title, claim, size, seed, versions, config,
+    measurements, claims, …) plus "files", the paths written, and "runtime_seconds" (printed and
+    kept in DIR/timings.json, not in the result file).
     """
     module = _module(lesson)
     number = int(module.NUMBER)
@@ -274,22 +337,21 @@ def run_lesson(lesson, size: str = "quick", seed: int = 0, out_dir=DEFAULT_OUT, 
 
     result = {"lesson": number, "title": module.TITLE, "claim": module.CLAIM}
     result.update({k: v for k, v in raw.items() if k not in result})
-    result.update({"size": size, "seed": seed, "runtime_seconds": round(runtime, 3),
-                   "versions": _versions()})
+    result.update({"size": size, "seed": seed, "versions": _versions()})
     text = dumps(to_jsonable(result))
     result = json.loads(text)                  # draw from exactly what redraw will read
     path = json_path(out, number)
     _write_text(path, text + "\n")
-    files = [str(path)] + _save_figures(module, result, out)
-    return {**result, "files": files}
+    files = [str(path)] + _save_figures(module, result, out, dpi)
+    _record_time(out, number, runtime)
+    return {**result, "files": files, "runtime_seconds": round(runtime, 3)}
 
 
-def redraw(json_file, out_dir=None) -> list:
+def redraw(json_file, out_dir=None, dpi: int = DEFAULT_DPI) -> list:
     """Draw a saved lesson's figures again from its JSON, without re-running it. Returns PNG paths.
 
     The PNGs go next to the JSON unless ``out_dir`` is given.
     """
-    import lessons
     path = Path(json_file)
     try:
         result = read_json(path)
@@ -297,10 +359,10 @@ def redraw(json_file, out_dir=None) -> list:
         raise UsageError(str(err)) from None
     if not isinstance(result.get("lesson"), int):
         raise UsageError(f"{os.fspath(json_file)!r} is not a lesson result (no 'lesson' number)")
-    module = lessons.load(result["lesson"])
+    module = load(result["lesson"])
     out = check_out_dir(path.parent if out_dir is None else out_dir)
     try:
-        return _save_figures(module, result, out)
+        return _save_figures(module, result, out, dpi)
     except (KeyError, IndexError, TypeError) as err:     # a JSON from another version of the lesson
         raise UsageError(f"{os.fspath(json_file)!r} cannot be redrawn by lesson {result['lesson']}: "
                          f"{type(err).__name__}: {err}") from None
@@ -318,7 +380,7 @@ class Failure:
     error: str
 
 
-def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, stream=None):
+def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, stream=None, dpi=DEFAULT_DPI):
     """Run several lessons one after another; a lesson that raises is reported and the rest go on.
 
     Parameters
@@ -331,7 +393,7 @@ def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, s
     (results, failures) : the saved result dicts, and a :class:`Failure` per lesson that raised.
     """
     from ntkedu.progress import Progress
-    stream = sys.stdout if stream is None else stream
+    stream = sys.stdout if stream is None else stream    # noqa: F811 (the printed output, not a seed)
     seed = check_seed(seed)
     check_out_dir(out_dir)
     mods = [_module(x) for x in lessons_]
@@ -340,7 +402,7 @@ def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, s
     for i, module in enumerate(mods, start=1):
         overall.update(i - 1, next=f"lesson {int(module.NUMBER):02d}")
         try:
-            result = run_lesson(module, size, seed, out_dir, quiet)
+            result = run_lesson(module, size, seed, out_dir, quiet, dpi=dpi)
         except UsageError:
             raise
         except Exception as err:                  # a broken lesson must not stop the others
@@ -367,8 +429,8 @@ def verdict(c: dict) -> str:
 
 def summary_lines(result: dict) -> list:
     """The printed summary of one lesson: a header line, then one line per claim."""
-    lines = [f"lesson {result['lesson']:02d}  {result['title']}  "
-             f"({result['size']}, seed {result['seed']}, {result['runtime_seconds']:.1f} s)"]
+    took = f", {result['runtime_seconds']:.1f} s" if "runtime_seconds" in result else ""
+    lines = [f"lesson {result['lesson']:02d}  {result['title']}  ({result['size']}, seed {result['seed']}{took})"]
     for c in result["claims"]:
         lines.append(f"  - {c['statement']}: measured {_fmt(c['measured'])}, expected {c['expected']}"
                      f" -> {verdict(c)}")
@@ -381,29 +443,26 @@ def _cell(text) -> str:
 
 def write_summary(results: list, path, failures=(), *, size=None, seed=None) -> str:
     """Write the Markdown table of every claim with its verdict (SUMMARY.md). Returns the path."""
-    rows = ["| lesson | claim | measured | expected | verdict | runtime |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| lesson | claim | measured | expected | verdict |",
+            "|---|---|---|---|---|"]
     n_claims = n_hold = 0
     for r in sorted(results, key=lambda r: r["lesson"]):
         for k, c in enumerate(r["claims"]):
             first = k == 0
             lesson = f"{r['lesson']:02d} {r['title']}" if first else ""
-            runtime = f"{r['runtime_seconds']:.1f} s" if first else ""
             verdict_text = "holds" if c["holds"] else "**does NOT hold**"
             rows.append(f"| {_cell(lesson)} | {_cell(c['statement'])} | {_fmt(c['measured'])} | "
-                        f"{_cell(c['expected'])} | {verdict_text} | {runtime} |")
+                        f"{_cell(c['expected'])} | {verdict_text} |")
             n_claims += 1
             n_hold += bool(c["holds"])
     for f in sorted(failures, key=lambda f: f.lesson):
-        rows.append(f"| {f.lesson:02d} {_cell(f.title)} | lesson failed: {_cell(f.error)} | | | "
-                    f"**failed** | |")
+        rows.append(f"| {f.lesson:02d} {_cell(f.title)} | lesson failed: {_cell(f.error)} | | | **failed** |")
     if seed is None and results:
         seed = results[0]["seed"]
     if size is None and results:
         size = results[0]["size"]
-    total = sum(r["runtime_seconds"] for r in results)
     head = [f"# Lesson summary ({size} size, seed {seed})", "",
-            f"{n_hold} of {n_claims} claims hold; {len(results)} lessons ran in {total:.1f} s"
+            f"{n_hold} of {n_claims} claims hold in {len(results)} lessons"
             + (f"; {len(failures)} lesson(s) failed." if failures else "."), ""]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -415,24 +474,91 @@ def write_summary(results: list, path, failures=(), *, size=None, seed=None) -> 
 # `python lessons/lessonNN_x.py`
 # --------------------------------------------------------------------------------------------------
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit code 2), not usage plus error."""
+
+    def error(self, message):
+        user_error(self.prog, message)
+
+
+def user_error(prog, message):
+    """Print a user's mistake as one line on stderr and exit with code 2."""
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _seed(text: str) -> int:
+    try:
+        return check_seed(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
+
+
+def _dpi(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 20 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"dpi must be an integer from 20 to 1200, got {text!r}")
+    return value
+
+
+def run_options(p):
+    """The options of running lessons: --quick/--full, --seed, --out, --dpi, --quiet."""
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="size", action="store_const", const="quick",
+                      help="small sizes for class and tests, seconds per lesson (default)")
+    size.add_argument("--full", dest="size", action="store_const", const="full",
+                      help="publication-quality sizes, up to a few minutes per lesson")
+    p.set_defaults(size="quick")
+    p.add_argument("--seed", type=_seed, default=0, help="non-negative integer seed (default 0)")
+    p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder for JSON and PNG files (default {DEFAULT_OUT})")
+    p.add_argument("--dpi", type=_dpi, default=DEFAULT_DPI, help=f"resolution of the PNGs (default {DEFAULT_DPI})")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def parser(prog="python -m lessons", single=False) -> argparse.ArgumentParser:
+    """The command-line parser; ``single`` gives the options of one lesson file run as a script."""
+    if single:
+        p = _Parser(prog=prog, description="Run this lesson, save its JSON and figures, print the verdicts.")
+        run_options(p)
+        return p
+    p = _Parser(prog=prog, description="The lessons of ntkedu: each runs one statement of the paper, "
+                "measures it, draws it and says whether it holds.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("list", help="list the lessons (the default)")
+    run = sub.add_parser("run", help="run one lesson, several, or all",
+                         description="Run lessons; write DIR/lessonNN.json, DIR/lessonNN_<figure>.png "
+                                     "and, for several lessons, DIR/SUMMARY.md.")
+    run.add_argument("which", nargs="+", metavar="N|all", help="lesson number(s), or 'all'")
+    run_options(run)
+    redraw_ = sub.add_parser("redraw", help="redraw a lesson's figures from its JSON, without re-running")
+    redraw_.add_argument("json", help="a saved DIR/lessonNN.json")
+    redraw_.add_argument("--out", default=None, help="folder for the PNGs (default: next to the JSON)")
+    redraw_.add_argument("--dpi", type=_dpi, default=DEFAULT_DPI, help=f"resolution (default {DEFAULT_DPI})")
+    nb = sub.add_parser("notebooks", help="write every lesson as a Jupyter notebook (needs jupytext)")
+    nb.add_argument("--out", default="lesson-notebooks", help="output folder (default lesson-notebooks)")
+    nb.add_argument("--execute", action="store_true", help="also run each notebook, figures inline (needs nbclient)")
+    return p
+
+
 def main(module, argv=None) -> dict:
     """What running a lesson file does: run it (quick, seed 0 unless told), save, print the summary.
 
-    ``python lessons/lesson03_width.py [--seed S] [--quick|--full] [--out DIR] [--quiet]``.
+    ``python lessons/lesson03_width.py [--seed S] [--quick|--full] [--out DIR] [--dpi N] [--quiet]``.
     Inside a notebook the command-line arguments of the kernel are ignored.
     """
-    from lessons.__main__ import _parser, _user_error
     if argv is None:
         script = getattr(module, "__file__", None)
         from_script = script and sys.argv and os.path.abspath(sys.argv[0]) == os.path.abspath(script)
         argv = sys.argv[1:] if from_script else []
-    parser = _parser(prog=f"python {os.path.basename(getattr(module, '__file__', 'lesson.py'))}",
-                     single=True)
-    args = parser.parse_args(argv)
+    p = parser(prog=f"python {os.path.basename(getattr(module, '__file__', 'lesson.py'))}", single=True)
+    args = p.parse_args(argv)
     try:
-        result = run_lesson(module, args.size, args.seed, args.out, args.quiet)
+        result = run_lesson(module, args.size, args.seed, args.out, args.quiet, dpi=args.dpi)
     except UsageError as err:
-        _user_error(parser.prog, err)
+        user_error(p.prog, err)
     print("\n".join(summary_lines(result)))
     print("files: " + ", ".join(result["files"]))
     return result

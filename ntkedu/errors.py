@@ -1,0 +1,15 @@
+"""The errors ntkedu raises on purpose, each one line that says what happened.
+
+All are ``ValueError`` subclasses, so code that checks arguments with ``except ValueError`` keeps
+working. The ``ntkedu`` command and ``python -m lessons`` print them as one line and exit with 2.
+"""
+
+__all__ = ["UsageError", "MemoryLimitError"]
+
+
+class UsageError(ValueError):
+    """A user's mistake (a width of 0, an unknown lesson, an unreadable file): one line, exit code 2."""
+
+
+class MemoryLimitError(UsageError):
+    """An allocation that would exceed the memory limit of :mod:`ntkedu.memory`, refused before it starts."""
