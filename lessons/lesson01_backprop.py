@@ -167,12 +167,14 @@ def back_operator(params: dict, fwd: SampleForward, l: int) -> np.ndarray:
 #
 #     python -c "import lessons; lessons.load(1).debug_backward()"
 #
-# stops at the first line of `MLP.backward`. `s` steps into a call: four of them take you through
-# `gradient_factors` into `backward_signals`, where the recursion above runs on all samples at once:
-# `n` runs one line, `p dh.shape`, `p cache.D[2]` or `p self.params['W2']` print what you want,
-# `u`/`d` move between frames, `where` shows the call stack and `c` continues. In your own script,
-# put `breakpoint()` on the line before `net.backward(dout, cache)` and run it with plain
-# `python`; `python -m pdb script.py` starts a whole script under the debugger. `ntkedu trace`
+# stops at the first line of `MLP.backward`. Its argument check is one line; two more name the
+# pieces (`L, W, h, D` and the empty `grads, dg, dh`); the next `n` lands on the first formula,
+# `dh[L] = dout @ W["B"]`, and every line of the loop after it is one formula of the recursion
+# above, now on all samples at once: `dg[l] = D[l] * dh[l]`, `dW = dg[l].T @ h[l - 1]`,
+# `dh[l - 1] = dg[l] @ W[f"W{l}"]`. `n` runs one line, `p dW`, `p dg[l]`, `p dh[l].shape` print
+# what you want, `where` shows the call stack and `c` continues. In your own script, put
+# `breakpoint()` on the line before `net.backward(dout, cache)`, run it with plain `python` and
+# press `s` five times to reach the same first formula. `ntkedu trace`
 # prints the same pass without a debugger.
 
 # %%

@@ -337,7 +337,8 @@ def cmd_bench(args) -> int:
     for w in which:
         if w not in bench.BENCHMARKS:
             raise UsageError(f"unknown benchmark {w!r}; choose from {', '.join(bench.BENCHMARKS)}")
-    print(bench.run(which=which, quick=args.quick))
+    with user_input():
+        print(bench.run(which=which, quick=args.quick))
     return 0
 
 

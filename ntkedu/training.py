@@ -80,7 +80,12 @@ def normalised_lr(net, X, lr_scale) -> float:
     lr : float, η.
     """
     lr_scale = _checks.positive_float("lr_scale", lr_scale)
-    return lr_scale / (net.width * _lambda_max(net, X, allow_empirical=True))
+    lam = _lambda_max(net, X, allow_empirical=True)
+    if not lam > 0:   # only an empirical kernel can vanish: every path through the net is dead
+        raise ValueError(f"the tangent kernel of {net.signature()} is zero at initialisation (every ReLU of "
+                         f"some layer is off for every input), so no step size can be normalised; use a "
+                         f"wider network or larger inputs")
+    return lr_scale / (net.width * lam)
 
 
 def _lambda_max(net, X, *, allow_empirical: bool):
@@ -410,15 +415,15 @@ def train(net, X, Y, *, steps, lr=None, lr_scale=None, batch_size=None, loss="sq
                 recording = recording or hist.stalled is not None
 
             if recording:
+                for probe in observers:                   # probes first: a record is all or nothing
+                    if t == 0:
+                        probe.start(net, X, Y, out, cache)
+                    probe.record(t, net, X, Y, out, cache, grads, F)
                 hist.steps.append(t)
                 hist.loss.append(F)
                 hist.grad_norm_sq.append(sum(float(np.vdot(g, g)) for g in grads.values()))
                 if hist.accuracy is not None:
                     hist.accuracy.append(losses.accuracy(out, Y))
-                for probe in observers:
-                    if t == 0:
-                        probe.start(net, X, Y, out, cache)
-                    probe.record(t, net, X, Y, out, cache, grads, F)
                 now = time.perf_counter()
                 if progress is not None and (now - last_report > 0.2 or t == steps):
                     progress.update(t, loss=F)

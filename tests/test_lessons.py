@@ -188,7 +188,7 @@ def test_a_lesson_that_raises_is_reported_and_the_others_still_run(tmp_path, cap
 
 def test_no_temporary_files_are_left_behind(tmp_path):
     kit.run_lesson(_fake_lesson(98), out_dir=tmp_path, quiet=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson98.json", "lesson98_x.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson98.json", "lesson98_x.png", "timings.json"]
 
 
 def test_notebooks_export_writes_every_cell(tmp_path):
