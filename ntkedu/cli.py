@@ -403,12 +403,12 @@ def cmd_notebooks(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .exercises import main_check
+    from .exercises.__main__ import main_check
     return main_check(list(args.rest), prog=f"{PROG} check")
 
 
 def cmd_exercises(args) -> int:
-    from .exercises import main_exercises
+    from .exercises.__main__ import main_exercises
     return main_exercises(list(args.rest), prog=f"{PROG} exercises")
 
 
@@ -606,6 +606,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Run the ``ntkedu`` command line; returns the exit code (0 ok, 1 a check failed, 2 a user error,
     130 interrupted). No user input ends in a traceback: a mistake is one line on stderr."""
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    handed_over = next((i for i, w in enumerate(argv) if not w.startswith("-")), None)
+    if handed_over is not None and argv[handed_over] in ("check", "exercises") \
+            and not {"-h", "--help"} & set(argv[handed_over + 1:handed_over + 2]):
+        # their own options (--out, --seed) follow the command word: hand everything after it over
+        return (cmd_check if argv[handed_over] == "check" else cmd_exercises)(
+            argparse.Namespace(rest=argv[handed_over + 1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -4,7 +4,7 @@ All are ``ValueError`` subclasses, so code that checks arguments with ``except V
 working. The ``ntkedu`` command and ``python -m lessons`` print them as one line and exit with 2.
 """
 
-__all__ = ["UsageError", "MemoryLimitError"]
+__all__ = ["UsageError", "MemoryLimitError", "ForwardOverflowError"]
 
 
 class UsageError(ValueError):
@@ -13,3 +13,8 @@ class UsageError(ValueError):
 
 class MemoryLimitError(UsageError):
     """An allocation that would exceed the memory limit of :mod:`ntkedu.memory`, refused before it starts."""
+
+
+class ForwardOverflowError(ValueError):
+    """A forward pass whose activations overflowed (a τ = 1 ResNet of depth 200, a blown-up run):
+    names the first layer that did, instead of letting inf and NaN flow into losses and kernels."""

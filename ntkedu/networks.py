@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks, losses, memory
+from .errors import ForwardOverflowError
 from .ops import RankOne, _ShapesRepr, conv_backward_w, conv_backward_x, conv_forward
 
 __all__ = ["MLP", "ResNet", "CNN", "MLPCache", "CNNCache", "Gradients", "RankOne"]
@@ -153,6 +154,17 @@ class _Network:
                                           f"{len(X)} samples")
         return X
 
+    def _overflow(self, h) -> ForwardOverflowError:
+        """The error for a forward pass whose outputs are not finite, naming the first bad layer."""
+        bad = next((l for l, hl in enumerate(h) if not np.isfinite(hl).all()), None)
+        where = (f"the activations h_{bad} overflowed (layer {bad} of 0..{self.depth})" if bad is not None
+                 else "the outputs are too large to be finite")
+        last_ok = max(float(np.max(np.abs(hl))) for hl in h[: bad if bad is not None else len(h)]) if bad != 0 else 0.0
+        return ForwardOverflowError(
+            f"the forward pass of {self.signature()} overflowed: {where}; the largest activation before it "
+            f"was {last_ok:.3g}. The network's scale grows with depth (a ResNet needs τ ≲ 1/√L) or the "
+            f"weights have blown up (a smaller step)")
+
     def _check_dout(self, dout, cache):
         """The slow path of backward's one-line check: casts a float array, or says what is wrong."""
         return _checks.array("dout", dout, ndim=2, shape=cache.out.shape, dtype=self.dtype)
@@ -257,6 +269,8 @@ class MLP(_Network):
             g.append(self.layer(l, h[l - 1]))        # g_ℓ = W_ℓ h_{ℓ−1}   (ResNet: h_{ℓ−1} + τ W_ℓ h_{ℓ−1})
             h.append(np.maximum(g[l], 0))            # h_ℓ = φ(g_ℓ)
         out = h[-1] @ W["B"].T                       # ŷ = B h_L
+        if not np.isfinite(np.add.reduce(out, None)):
+            raise self._overflow(h)
         return out, MLPCache(X, g, h, [gl > 0 for gl in g], out)
 
     def layer(self, l, V):
@@ -501,6 +515,8 @@ class CNN(_Network):
             h.append(np.maximum(gl, 0))                          # h_ℓ = φ(g_ℓ)
             conv.append(convl)
         out = h[-1].reshape(len(X), -1) @ self.params["B"].T      # ŷ = B vec(h_L)
+        if not np.isfinite(np.add.reduce(out, None)):
+            raise self._overflow(h)
         return out, CNNCache(X, g, h, [gl > 0 for gl in g], out, conv)
 
     def backward(self, dout, cache) -> Gradients:

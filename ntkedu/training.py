@@ -31,6 +31,7 @@ import numpy as np
 
 from . import _checks, losses
 from ._files import atomic_write, read_json
+from .errors import ForwardOverflowError
 from . import probes as _probes
 
 __all__ = ["train", "History", "TrainingInterrupted", "normalised_lr", "DIVERGENCE_FACTOR"]
@@ -403,7 +404,11 @@ def train(net, X, Y, *, steps, lr=None, lr_scale=None, batch_size=None, loss="sq
 
             # ---- full-data forward/backward: every step for GD, only at recorded steps for SGD ----
             if full_batch or recording:
-                out, cache = net.forward(X)
+                try:
+                    out, cache = net.forward(X)
+                except ForwardOverflowError as err:       # the weights blew up past float range
+                    hist.diverged = f"diverged at step {t}: {err}"
+                    break
                 F, dout = objective.fn(out, Y)
                 if F0 is None:
                     F0 = F
@@ -435,7 +440,11 @@ def train(net, X, Y, *, steps, lr=None, lr_scale=None, batch_size=None, loss="sq
             # ---- the minibatch of SGD: S_t uniform without replacement ----
             if not full_batch:
                 S = rng.choice(n, size=b, replace=False)
-                out_b, cache_b = net.forward(X[S])
+                try:
+                    out_b, cache_b = net.forward(X[S])
+                except ForwardOverflowError as err:
+                    hist.diverged = f"diverged at step {t}: {err}"
+                    break
                 F_b, dout_b = objective.fn(out_b, Y[S])
                 if _exploded(scale * F_b, F0):
                     hist.diverged = _divergence_message(t, scale * F_b, F0, lr, lr_scale, net, X,

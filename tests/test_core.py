@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import ntkedu
+import ntkedu.errors
 from ntkedu import data, memory, ops
 from ntkedu.errors import MemoryLimitError
 from ntkedu.experiments import RunSpec, child_stream, make_data, run_one, run_sweep
@@ -315,3 +316,21 @@ def test_output_piped_into_head_ends_quietly():
     r = subprocess.run(f"{sys.executable} -m ntkedu trace --depth 6 --width 8 | head -n 2", shell=True,
                        capture_output=True, text=True, timeout=60)
     assert "Traceback" not in r.stderr and len(r.stdout.splitlines()) == 2
+
+
+def test_an_overflowing_forward_pass_names_its_layer_and_training_calls_it_divergence():
+    X = data.unit_inputs(4, 4, rng=0)
+    net = ntkedu.ResNet(4, 16, 3000, tau=1.0, seed=0)         # ‖h_ℓ‖ grows like e^{ℓ/2}: past 1e308
+    with np.errstate(all="ignore"), pytest.raises(ntkedu.errors.ForwardOverflowError, match=r"h_\d+ overflowed"):
+        net.forward(X)
+    with pytest.raises(ValueError, match="non-finite"):
+        ntkedu.losses.softmax_cross_entropy(np.array([[np.inf, 0.0]]), np.array([0]))
+    small = ntkedu.MLP(4, 8, 2, seed=0)
+    small.params["W2"] *= 1e200                              # weights already blown up
+    with np.errstate(all="ignore"):
+        hist = train(small, X, np.ones((4, 1)), steps=3, lr=1e-3)
+    assert hist.diverged.startswith("diverged at step 0") and hist.steps == []
+    small.params["W1"] *= 1e200                              # now h_2 itself overflows
+    with np.errstate(all="ignore"):
+        hist = train(small, X, np.ones((4, 1)), steps=3, lr=1e-3)
+    assert "h_2 overflowed" in hist.diverged
