@@ -13,7 +13,6 @@ code 2. A lesson that raises is reported, ``run all`` goes on with the others an
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from lessons import kit

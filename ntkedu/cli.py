@@ -15,19 +15,17 @@ they report it in :mod:`ntkedu.reports` (figures and text). The lessons are thei
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import _files
-from .errors import UsageError
+from .errors import UsageError, as_usage_error
 from .experiments import RunSpec, child_stream, make_data, make_net, run_one, run_sweep, validate
 
 __all__ = ["main", "UsageError"]
@@ -39,16 +37,7 @@ PROBES = ("distance", "flips", "kernel_drift", "grad_ratio")
 DEFAULT_OUT = "ntkedu-output"
 
 
-@contextlib.contextmanager
-def user_input():
-    """Turn the library's ValueError into a :class:`UsageError` inside a block whose every argument
-    came from the command line (the library's checks name the argument and the value received)."""
-    try:
-        yield
-    except UsageError:
-        raise
-    except ValueError as err:
-        raise UsageError(str(err)) from None
+user_input = as_usage_error   # a block whose every argument came from the command line
 
 
 # --------------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ All are ``ValueError`` subclasses, so code that checks arguments with ``except V
 working. The ``ntkedu`` command and ``python -m lessons`` print them as one line and exit with 2.
 """
 
-__all__ = ["UsageError", "MemoryLimitError", "ForwardOverflowError"]
+import contextlib
+
+__all__ = ["UsageError", "MemoryLimitError", "ForwardOverflowError", "as_usage_error"]
 
 
 class UsageError(ValueError):
@@ -18,3 +20,15 @@ class MemoryLimitError(UsageError):
 class ForwardOverflowError(ValueError):
     """A forward pass whose activations overflowed (a τ = 1 ResNet of depth 200, a blown-up run):
     names the first layer that did, instead of letting inf and NaN flow into losses and kernels."""
+
+
+@contextlib.contextmanager
+def as_usage_error():
+    """Inside a block whose every argument came from the user, the library's ValueError (which names
+    the argument and the value received) is a :class:`UsageError`."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except ValueError as err:
+        raise UsageError(str(err)) from None

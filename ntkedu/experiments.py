@@ -9,30 +9,17 @@ files byte-identical to a serial run's.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import UsageError
+from .errors import UsageError, as_usage_error
 from .parallel import run_tasks
 
 __all__ = ["RunSpec", "child_stream", "validate", "make_data", "make_net", "run_one", "run_sweep",
            "step_cost"]
-
-
-@contextlib.contextmanager
-def _as_usage_error():
-    """Inside a block whose every argument came from the user, the library's ValueError (which names
-    the argument and the value received) is a :class:`UsageError`."""
-    try:
-        yield
-    except UsageError:
-        raise
-    except ValueError as err:
-        raise UsageError(str(err)) from None
 
 
 def child_stream(seed: int, *key) -> np.random.SeedSequence:
@@ -103,7 +90,7 @@ def make_data(spec: RunSpec):
     """Inputs and targets from the data stream (key (0,)): the same for every run of a sweep."""
     from . import data
     rng = np.random.default_rng(child_stream(spec.seed, 0))
-    with _as_usage_error():
+    with as_usage_error():
         X = data.images(spec.n, spec.image_shape, rng=rng) if spec.arch == "cnn" else \
             data.unit_inputs(spec.n, spec.d, rng=rng)
         if spec.loss == "cross_entropy":
@@ -115,7 +102,7 @@ def make_data(spec: RunSpec):
 
 def make_net(spec: RunSpec, rng):
     from .networks import CNN, MLP, ResNet
-    with _as_usage_error():
+    with as_usage_error():
         if spec.arch == "mlp":
             return MLP(spec.d, spec.width, spec.depth, spec.d_out, rng=rng)
         if spec.arch == "resnet":
@@ -132,7 +119,7 @@ def run_one(spec: RunSpec, X, Y, progress=None):
     from .training import normalised_lr, train
     rng = np.random.default_rng(child_stream(spec.seed, 1, spec.width, spec.depth))
     net = make_net(spec, rng)
-    with _as_usage_error():
+    with as_usage_error():
         unit = normalised_lr(net, X, 1.0) if spec.lr is not None else None
         hist = train(net, X, Y, steps=spec.steps, lr=spec.lr, lr_scale=spec.lr_scale,
                      batch_size=spec.batch_size, loss=spec.loss, probes=tuple(spec.probes),
