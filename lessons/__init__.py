@@ -16,8 +16,6 @@ What lessons share (claims, keyed seeds, running and saving) is the public modul
 
 from __future__ import annotations
 
-import ntkedu  # noqa: F401  (first, so its BLAS thread default applies before NumPy loads)
-
 from .kit import available, load
 
 __all__ = ["available", "load"]

@@ -4,6 +4,8 @@
 
     python -m lessons                                   list: number, title, claim
     python -m lessons run N|all [--seed S] [--quick|--full] [--out DIR] [--quiet]
+    python -m lessons run all --jobs 2                  lessons in two worker processes, same files
+    python -m lessons robustness all --seeds 0-49 --jobs 2   each claim's hold rate over many seeds
     python -m lessons redraw DIR/lessonNN.json [--out DIR] [--dpi N]
     python -m lessons notebooks [--out DIR] [--execute] every lesson as .ipynb (needs jupytext)
 
@@ -50,7 +52,8 @@ def _list() -> int:
 
 def _run(args) -> int:
     numbers = _which(args.which)
-    results, failures = kit.run_many(numbers, args.size, args.seed, args.out, args.quiet, dpi=args.dpi)
+    results, failures = kit.run_many(numbers, args.size, args.seed, args.out, args.quiet, dpi=args.dpi,
+                                     jobs=args.jobs)
     if len(numbers) > 1:
         path = kit.write_summary(results, f"{args.out}/SUMMARY.md", failures, size=args.size, seed=args.seed)
         print(f"summary: {path}")
@@ -60,6 +63,44 @@ def _run(args) -> int:
     print(f"{n_hold} of {n_claims} claims hold" + (f"; {len(failures)} lesson(s) failed: "
           + ", ".join(f"{f.lesson:02d}" for f in failures) if failures else ""))
     return 1 if failures else 0
+
+
+def _seed_range(text: str) -> list:
+    """'0-49' -> [0, …, 49]; '3,7,11' and '5' work too."""
+    seeds = []
+    for part in text.split(","):
+        a, _, b = part.strip().partition("-")
+        try:
+            lo, hi = int(a), int(b) if b else int(a)
+        except ValueError:
+            raise kit.UsageError(f"--seeds must look like 0-49 or 3,7,11, got {text!r}") from None
+        if lo < 0 or hi < lo:
+            raise kit.UsageError(f"--seeds must be non-negative ranges lo-hi with lo <= hi, got {text!r}")
+        seeds.extend(range(lo, hi + 1))
+    return list(dict.fromkeys(seeds))
+
+
+def _robustness(args) -> int:
+    import json
+    from ntkedu._files import atomic_write
+    from ntkedu.progress import Progress
+    numbers = _which(args.which)
+    seeds = _seed_range(args.seeds)
+    out = kit.check_out_dir(args.out)
+    progress = Progress(len(numbers) * len(seeds), label="lesson runs", quiet=args.quiet, every=0.0)
+    rows = kit.robustness(numbers, seeds, args.size, jobs=args.jobs,
+                          progress=lambda done, total: progress.update(done))
+    progress.done()
+    name = f"ROBUSTNESS-{args.size}"
+    atomic_write(out / f"{name}.md", kit.robustness_markdown(rows, size=args.size, seeds=seeds))
+    atomic_write(out / f"{name}.json", json.dumps({"size": args.size, "seeds": seeds, "claims": rows}, indent=1) + "\n")
+    held = sum(r["hold_rate"] == 1 for r in rows)
+    print(f"{held} of {len(rows)} claims hold on all {len(seeds)} seeds; table: {out / (name + '.md')}")
+    for r in rows:
+        if r["hold_rate"] < 1:
+            print(f"  lesson {r['lesson']:02d} claim {r['claim']}: {r['holds']}/{r['runs']}, failed seeds "
+                  f"{r['failed_seeds']}: {r['statement'][:100]}")
+    return 0 if held == len(rows) else 1
 
 
 def main(argv=None, prog: str = "python -m lessons") -> int:
@@ -75,6 +116,8 @@ def main(argv=None, prog: str = "python -m lessons") -> int:
             for path in kit.redraw(args.json, args.out, args.dpi):
                 print(path)
             return 0
+        if args.command == "robustness":
+            return _robustness(args)
         if args.command == "notebooks":
             from lessons import notebooks
             for path in notebooks.export(args.out, execute=args.execute):

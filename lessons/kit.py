@@ -36,10 +36,11 @@ import numpy as np
 from ntkedu._files import atomic_write, read_json, writable_folder
 from ntkedu.errors import UsageError
 from ntkedu.experiments import child_stream
+from ntkedu.threads import limited
 
 __all__ = ["SIZES", "UsageError", "claim", "dumps", "check_size", "check_seed", "stream", "child", "ticker", "to_jsonable",
            "available", "load", "run_lesson", "run_many", "redraw", "summary_lines", "write_summary", "main",
-           "parser", "DEFAULT_OUT"]
+           "parser", "robustness", "interactive", "settings", "run_here", "show", "claims_table", "DEFAULT_OUT"]
 
 SIZES = ("quick", "full")
 DEFAULT_OUT = "lesson-output"
@@ -51,7 +52,7 @@ CLAIM_KEYS = ("statement", "measured", "expected", "holds")
 # What a lesson calls
 # --------------------------------------------------------------------------------------------------
 
-def claim(statement: str, measured, expected: str, holds) -> dict:
+def claim(statement: str, measured, expected: str, holds, *, false_alarm: float | None = None) -> dict:
     """One checkable statement of a lesson, with the number this run measured.
 
     Parameters
@@ -60,10 +61,14 @@ def claim(statement: str, measured, expected: str, holds) -> dict:
     measured : the run's number (a float; ints and numpy scalars are converted).
     expected : the range the theory allows, as text ("between -0.65 and -0.35", "< 1e-6").
     holds : whether ``measured`` lies in that range, computed by the lesson from its own numbers.
+    false_alarm : the designed probability that the check fails although the statement is true,
+        from the band's width in units of the measurement's own spread (the lesson's text says how
+        it was estimated). The robustness table (``python -m lessons robustness``) sets it beside
+        the hold rate measured over many seeds.
 
     Returns
     -------
-    dict with keys "statement", "measured", "expected", "holds" (JSON-able).
+    dict with keys "statement", "measured", "expected", "holds" and "false_alarm" (JSON-able).
     """
     if not isinstance(statement, str) or not statement.strip():
         raise ValueError(f"claim statement must be a non-empty string, got {statement!r}")
@@ -75,8 +80,10 @@ def claim(statement: str, measured, expected: str, holds) -> dict:
         raise ValueError(f"claim measured must be a real number, got {measured!r}")
     if not isinstance(holds, (bool, np.bool_)):
         raise ValueError(f"claim holds must be True or False, got {holds!r}")
+    if false_alarm is not None and not (isinstance(false_alarm, numbers.Real) and 0 <= false_alarm < 1):
+        raise ValueError(f"claim false_alarm must be a probability in [0, 1), got {false_alarm!r}")
     return {"statement": statement, "measured": float(measured), "expected": expected,
-            "holds": bool(holds)}
+            "holds": bool(holds), "false_alarm": None if false_alarm is None else float(false_alarm)}
 
 
 def check_size(size: str) -> str:
@@ -271,12 +278,21 @@ def json_path(out_dir, number: int) -> Path:
 DEFAULT_DPI = 150
 
 
+def draw_figures(module, result: dict) -> dict:
+    """``module.draw(result)`` in ntkedu's figure style, each figure finished for the projector
+    (:func:`ntkedu.plotting.finish`). Returns {name: Figure}."""
+    from ntkedu.plotting import finish, style
+    with style():
+        figures = module.draw(result)
+        if not isinstance(figures, dict) or not figures:
+            raise ValueError(f"lesson {module.NUMBER}: draw() must return a non-empty dict name -> Figure")
+        return {name: finish(fig) for name, fig in figures.items()}
+
+
 def _save_figures(module, result: dict, out_dir: Path, dpi: int = DEFAULT_DPI) -> list:
     """Draw the figures from ``result`` and save each as lessonNN_<name>.png. Returns the paths."""
     from ntkedu.plotting import save
-    figures = module.draw(result)
-    if not isinstance(figures, dict) or not figures:
-        raise ValueError(f"lesson {module.NUMBER}: draw() must return a non-empty dict name -> Figure")
+    figures = draw_figures(module, result)
     paths = []
     for name, fig in figures.items():
         path = out_dir / f"lesson{int(module.NUMBER):02d}_{name}.png"
@@ -329,7 +345,8 @@ def run_lesson(lesson, size: str = "quick", seed: int = 0, out_dir=DEFAULT_OUT, 
         progress = Progress(None, label=f"lesson {number:02d}")
 
     start = time.perf_counter()
-    raw = module.run(size=size, seed=seed, progress=progress)
+    with limited():                            # one BLAS thread, whatever was imported first
+        raw = module.run(size=size, seed=seed, progress=progress)
     runtime = time.perf_counter() - start
     if progress is not None:
         progress.done()
@@ -380,23 +397,59 @@ class Failure:
     error: str
 
 
-def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, stream=None, dpi=DEFAULT_DPI):
-    """Run several lessons one after another; a lesson that raises is reported and the rest go on.
+def _run_lesson_task(task):
+    """One lesson in a worker process: (number, size, seed, out_dir, dpi) -> ("ok", result) or
+    ("failed", Failure). Module-level, so a process pool (also with "spawn") can send it."""
+    number, size, seed, out_dir, dpi = task
+    try:
+        return "ok", run_lesson(number, size, seed, out_dir, quiet=True, dpi=dpi)
+    except UsageError:
+        raise
+    except Exception as err:                       # reported by the parent, the others go on
+        module_title = available().get(number, f"lesson {number}")
+        return "failed", Failure(number, module_title, f"{type(err).__name__}: {err}\n{traceback.format_exc()}")
+
+
+def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, stream=None, dpi=DEFAULT_DPI,
+             jobs: int = 1):
+    """Run several lessons; a lesson that raises is reported and the rest go on.
 
     Parameters
     ----------
     lessons_ : iterable of lesson numbers or modules.
     stream : where per-lesson summaries are printed (default stdout; tracebacks go to stderr).
+    jobs : lessons at once, in worker processes with one BLAS thread each (lesson numbers only).
+        The files written are byte-identical to a run with ``jobs=1``: each lesson's randomness
+        comes from its seed alone.
 
     Returns
     -------
     (results, failures) : the saved result dicts, and a :class:`Failure` per lesson that raised.
     """
     from ntkedu.progress import Progress
-    stream = sys.stdout if stream is None else stream    # noqa: F811 (the printed output, not a seed)
+    stream = sys.stdout if stream is None else stream    # where summaries go (not a random stream)
     seed = check_seed(seed)
     check_out_dir(out_dir)
-    mods = [_module(x) for x in lessons_]
+    items = list(lessons_)
+    if jobs > 1 and all(isinstance(x, numbers.Integral) for x in items):
+        from ntkedu.parallel import process_pool, run_tasks
+        overall = Progress(len(items), label="lessons", quiet=quiet, every=0.0)
+        with process_pool(jobs) as pool:
+            outcomes = run_tasks(_run_lesson_task, [(int(x), size, seed, str(out_dir), dpi) for x in items],
+                                 executor=pool, progress=lambda done, total: overall.update(done))
+        overall.done()
+        results, failures = [], []
+        for kind, value in outcomes:
+            if kind == "ok":
+                results.append(value)
+                print("\n".join(summary_lines(value)), file=stream, flush=True)
+            else:
+                error, _, trace = value.error.partition("\n")
+                print(trace, file=sys.stderr)
+                failures.append(Failure(value.lesson, value.title, error))
+                print(f"lesson {value.lesson:02d} FAILED: {error}", file=stream)
+        return results, failures
+    mods = [_module(x) for x in items]
     overall = Progress(len(mods), label="lessons", quiet=quiet or len(mods) < 2, every=0.0)
     results, failures = [], []
     for i, module in enumerate(mods, start=1):
@@ -415,6 +468,74 @@ def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, s
     overall.update(len(mods), done=len(results), failed=len(failures))
     overall.done()
     return results, failures
+
+
+# --------------------------------------------------------------------------------------------------
+# The claim-robustness table: every claim over many seeds
+# --------------------------------------------------------------------------------------------------
+
+def _claims_task(task):
+    """(number, size, seed) -> the lesson's claims for that seed (no files, no figures), or the error."""
+    number, size, seed = task
+    try:
+        with limited():
+            raw = load(number).run(size=size, seed=seed, progress=None)
+        return [(c["statement"], c["measured"], bool(c["holds"]), c.get("false_alarm")) for c in raw["claims"]]
+    except Exception as err:                      # a crash on one seed is a failure of every claim
+        return f"{type(err).__name__}: {err}"
+
+
+def robustness(numbers_, seeds, size="quick", jobs: int = 1, progress=None) -> list:
+    """Run lessons over many seeds and summarise each claim: hold rate, median and spread of the
+    measured value, and the designed false-alarm rate (``claim(..., false_alarm=...)``).
+
+    Returns a list of rows (dicts): lesson, claim (index), statement (seed ``seeds[0]``), holds,
+    runs, hold_rate, median, spread (half the 16–84 % range), designed_false_alarm, failed_seeds,
+    errors.
+    """
+    from ntkedu.parallel import process_pool, run_tasks
+    tasks = [(int(n), check_size(size), check_seed(s)) for n in numbers_ for s in seeds]
+    if jobs > 1:
+        with process_pool(jobs) as pool:
+            outcomes = run_tasks(_claims_task, tasks, executor=pool, progress=progress)
+    else:
+        outcomes = run_tasks(_claims_task, tasks, progress=progress)
+    rows = []
+    for number in dict.fromkeys(int(n) for n in numbers_):
+        mine = [(t[2], o) for t, o in zip(tasks, outcomes) if t[0] == number]
+        errors = {seed: o for seed, o in mine if isinstance(o, str)}
+        good = [(seed, o) for seed, o in mine if not isinstance(o, str)]
+        k = max((len(o) for _, o in good), default=0)
+        for j in range(k):
+            values = [(seed, o[j]) for seed, o in good if j < len(o)]
+            measured = np.array([v[1] for _, v in values], dtype=float)
+            finite = measured[np.isfinite(measured)]
+            lo, med, hi = (np.percentile(finite, [16, 50, 84]) if len(finite) else (np.nan,) * 3)
+            failed = sorted([seed for seed, v in values if not v[2]] + list(errors))
+            rows.append({"lesson": number, "claim": j + 1, "statement": values[0][1][0],
+                         "runs": len(mine), "holds": len(mine) - len(failed),
+                         "hold_rate": (len(mine) - len(failed)) / len(mine),
+                         "median": float(med), "spread": float((hi - lo) / 2),
+                         "designed_false_alarm": values[0][1][3], "failed_seeds": failed,
+                         "errors": errors})
+    return rows
+
+
+def robustness_markdown(rows, *, size, seeds) -> str:
+    """The robustness table as Markdown."""
+    seeds = list(seeds)
+    span = f"{seeds[0]}–{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else ", ".join(map(str, seeds))
+    all_hold = sum(r["hold_rate"] == 1 for r in rows)
+    lines = [f"# Claim robustness ({size} size, seeds {span})", "",
+             f"{all_hold} of {len(rows)} claims hold on every seed.", "",
+             "| lesson | # | claim | hold rate | median | spread (16–84 %, half) | designed false-alarm rate | failed seeds |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        fa = r["designed_false_alarm"]
+        lines.append(f"| {r['lesson']:02d} | {r['claim']} | {_cell(r['statement'][:140])} | "
+                     f"{r['holds']}/{r['runs']} | {_fmt(r['median'])} | {_fmt(r['spread'])} | "
+                     f"{'—' if fa is None else f'{fa:.1e}'} | {_cell(', '.join(map(str, r['failed_seeds'])) or '—')} |")
+    return "\n".join(lines) + "\n"
 
 
 def _fmt(x) -> str:
@@ -474,6 +595,83 @@ def write_summary(results: list, path, failures=(), *, size=None, seed=None) -> 
 # `python lessons/lessonNN_x.py`
 # --------------------------------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------------------------------
+# A lesson opened as a notebook
+# --------------------------------------------------------------------------------------------------
+
+def interactive() -> bool:
+    """True inside a Jupyter/IPython kernel: a lesson's notebook cells run there, and only there
+    (``python -m lessons`` imports the lesson and runs nothing; ``python lessonNN.py`` runs
+    :func:`main`)."""
+    shell = sys.modules.get("IPython")
+    get = getattr(shell, "get_ipython", None) if shell is not None else None
+    return bool(get is not None and get() is not None and "ipykernel" in sys.modules)
+
+
+def settings(sizes: dict, size: str, changes: dict) -> dict:
+    """A lesson's configuration: ``sizes[size]`` with a student's ``changes`` applied.
+
+    An unknown key is refused with the keys there are. The result records what was changed, so the
+    claims table can say that verdicts at other settings may legitimately differ.
+    """
+    cfg = dict(sizes[check_size(size)])
+    unknown = sorted(set(changes) - set(cfg))
+    if unknown:
+        raise UsageError(f"unknown setting(s) {unknown}; this lesson's settings are {sorted(cfg)}")
+    changed = {k: v for k, v in changes.items() if cfg[k] != v}
+    cfg.update(changes)
+    if changed:
+        cfg["changed_settings"] = sorted(changed)
+    return cfg
+
+
+def run_here(module, size: str = "quick", seed: int = 0, **changes) -> dict:
+    """Run a lesson in a notebook: its ``run`` (one BLAS thread), the result made JSON-plain exactly
+    as a saved run is, nothing written. ``changes`` override the size's settings."""
+    seed = check_seed(seed)
+    with limited():
+        raw = module.run(size=size, seed=seed, progress=None, **changes)
+    _check_result(raw, module.NUMBER)
+    result = {"lesson": int(module.NUMBER), "title": module.TITLE, "claim": module.CLAIM}
+    result.update({k: v for k, v in raw.items() if k not in result})
+    result.update({"size": size, "seed": seed})
+    return json.loads(dumps(to_jsonable(result)))
+
+
+def show(module, result: dict, *names):
+    """Display a lesson's figures inline (all of them, or those named), drawn from ``result``."""
+    import io
+
+    from IPython.display import Image, display
+    from ntkedu.plotting import style
+    figures = draw_figures(module, result)
+    for name in names or figures:
+        buffer = io.BytesIO()
+        with style():
+            figures[name].savefig(buffer, format="png", dpi=100)   # PNG bytes: shown by any front end
+        display(Image(data=buffer.getvalue(), format="png"))
+
+
+def claims_table(result: dict):
+    """The verdicts as a table (displayed as Markdown in a notebook), with a note when the
+    settings were changed from the lesson's own: the claims are designed for those."""
+    rows = ["| claim | measured | expected | verdict |", "|---|---|---|---|"]
+    for c in result["claims"]:
+        rows.append(f"| {_cell(c['statement'])} | {_fmt(c['measured'])} | {_cell(c['expected'])} | "
+                    f"{'holds' if c['holds'] else '**does NOT hold**'} |")
+    changed = result.get("config", {}).get("changed_settings")
+    note = (f"\n*You changed {', '.join(changed)}: the claims are designed and checked at the lesson's own "
+            f"sizes (for any seed), so at your settings a verdict may legitimately differ.*" if changed else "")
+    text = "\n".join(rows) + note
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:
+        print(text)
+        return None
+    display(Markdown(text))
+    return None
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (exit code 2), not usage plus error."""
 
@@ -492,6 +690,16 @@ def _seed(text: str) -> int:
         return check_seed(int(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"jobs must be an integer >= 1, got {text!r}")
+    return value
 
 
 def _dpi(text: str) -> int:
@@ -533,6 +741,20 @@ def parser(prog="python -m lessons", single=False) -> argparse.ArgumentParser:
                                      "and, for several lessons, DIR/SUMMARY.md.")
     run.add_argument("which", nargs="+", metavar="N|all", help="lesson number(s), or 'all'")
     run_options(run)
+    run.add_argument("--jobs", type=_jobs, default=1, help="lessons at once, in worker processes (default 1)")
+    rob = sub.add_parser("robustness", help="every claim over many seeds: hold rate, median, spread",
+                         description="Run lessons over many seeds (no figures) and write DIR/ROBUSTNESS-<size>.md "
+                                     "and .json: each claim's hold rate, measured median and spread, and its "
+                                     "designed false-alarm rate. Exit code 1 if a claim failed on some seed.")
+    rob.add_argument("which", nargs="+", metavar="N|all", help="lesson number(s), or 'all'")
+    size = rob.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="size", action="store_const", const="quick", help="quick sizes (default)")
+    size.add_argument("--full", dest="size", action="store_const", const="full", help="full sizes")
+    rob.set_defaults(size="quick")
+    rob.add_argument("--seeds", default="0-49", help="seeds, e.g. 0-49 or 3,7,11 (default 0-49)")
+    rob.add_argument("--jobs", type=_jobs, default=1, help="runs at once, in worker processes (default 1)")
+    rob.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    rob.add_argument("--quiet", action="store_true", help="no progress on stderr")
     redraw_ = sub.add_parser("redraw", help="redraw a lesson's figures from its JSON, without re-running")
     redraw_.add_argument("json", help="a saved DIR/lessonNN.json")
     redraw_.add_argument("--out", default=None, help="folder for the PNGs (default: next to the JSON)")
@@ -549,6 +771,8 @@ def main(module, argv=None) -> dict:
     ``python lessons/lesson03_width.py [--seed S] [--quick|--full] [--out DIR] [--dpi N] [--quiet]``.
     Inside a notebook the command-line arguments of the kernel are ignored.
     """
+    if interactive():
+        return None                    # in a notebook the cells above have run the lesson
     if argv is None:
         script = getattr(module, "__file__", None)
         from_script = script and sys.argv and os.path.abspath(sys.argv[0]) == os.path.abspath(script)

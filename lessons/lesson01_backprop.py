@@ -67,6 +67,20 @@ RESNET_TAU = 0.5
 
 
 # %% [markdown]
+# ## Your settings
+#
+# Opened as a notebook, this lesson runs cell by cell: change these and run the cells below.
+# `SIZE` is "quick" or "full"; `CHANGES` overrides single settings of that size, e.g.
+# `{"m": 12, "L": 4}` (the keys are those of `SIZES` above). The claims are designed and checked at
+# the lesson's own sizes, for any seed; at other settings they are still computed, and a verdict
+# may legitimately differ.
+
+# %%
+SIZE, SEED = "quick", 0
+CHANGES = {}
+
+
+# %% [markdown]
 # ## The problem
 #
 # Inputs from `ntkedu.data.unit_inputs`: ‖x_i‖ = 1 with last coordinate 1/√2 (paper §1.1), targets
@@ -277,9 +291,9 @@ def gradient_checks(cfg: dict, children) -> dict:
 
 
 # %%
-def run(size="quick", seed=0, progress=None) -> dict:
+def run(size="quick", seed=0, progress=None, **changes) -> dict:
     """Hand pass vs library, gradient checks of the three networks, ranks of per-sample gradients."""
-    cfg = SIZES[kit.check_size(size)]
+    cfg = kit.settings(SIZES, size, changes)
     children = [kit.stream(seed, "problem"), *(kit.stream(seed, "gradcheck", j) for j in range(3))]
     tick = kit.ticker(progress, 2)
     p = tiny_problem(cfg["d"], cfg["m"], cfg["L"], cfg["n"], rng=np.random.default_rng(children[0]))
@@ -307,6 +321,25 @@ def run(size="quick", seed=0, progress=None) -> dict:
                              "mlp_ranks": ranks, "cnn_ranks": checks["cnn_ranks"]},
             "claims": claims}
 
+
+# %% [markdown]
+# ## Run it
+#
+# **Predict, then run.** (1) Central differences with h = 1e-6 in float64: how small can the
+# relative error of a *correct* backward pass be — 1e-16, 1e-9 or 1e-3? (2) A sample's gradient
+# ∇_{W_ℓ}F_i is an m × m matrix. What is its rank?
+
+# %%
+if kit.interactive():
+    result = kit.run_here(sys.modules[__name__], SIZE, SEED, **CHANGES)
+    for name, table in result["measurements"]["gradcheck_tables"].items():
+        print(table, end="\n\n")
+    print("largest rank of a per-sample MLP gradient:", max(r["rank"] for r in result["measurements"]["mlp_ranks"]))
+
+# %% [markdown]
+# *Answers.* (1) About 1e-9 to 1e-10: the truncation error of a central difference is O(h²) ≈ 1e-12
+# and the round-off O(ε/h) ≈ 1e-10, so nothing smaller can be seen; 1e-3 would be a bug. (2) One:
+# ∇_{W_ℓ}F_i = dg_{i,ℓ} h_{i,ℓ−1}ᵀ is an outer product of two vectors (paper §1.3), whatever m is.
 
 # %% [markdown]
 # ## The figures
@@ -360,15 +393,34 @@ def draw(result) -> dict:
     return figs
 
 
+# %%
+if kit.interactive():
+    kit.show(sys.modules[__name__], result)
+
 # %% [markdown]
-# ## Run it
+# **Predict, then run.** Change `CHANGES` to `{"cnn_m": 6}` and run the cells again: does the CNN's
+# per-sample gradient become rank one when it has more channels?
+#
+# *Answer.* No: a convolution's per-sample gradient sums one outer product per pixel position, so
+# its rank grows with the number of positions, not with the channels. Rank one is a property of
+# the fully-connected layer.
+
+# %% [markdown]
+# ## The verdicts
+
+# %%
+if kit.interactive():
+    kit.claims_table(result)
+
+# %% [markdown]
+# ## Outside a notebook
 #
 # `python lessons/lesson01_backprop.py` (or `python -m lessons run 1`) runs the quick size, prints
 # the gradient-check tables and the verdicts, and writes `lesson-output/lesson01.json` and the
 # PNGs.
 
 # %%
-if __name__ == "__main__":
+if __name__ == "__main__" and not kit.interactive():     # a script: run, save, print the verdicts
     _result = kit.main(sys.modules[__name__])
     for _table in _result["measurements"]["gradcheck_tables"].values():
         print(_table)

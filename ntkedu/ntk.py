@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks, memory
+from .threads import one_thread
 from .ops import RankOne, _ShapesRepr
 
 __all__ = ["kappa0", "kappa1", "analytic", "analytic_resnet", "empirical", "memory_estimate",
@@ -270,6 +271,7 @@ def memory_estimate(net, n, *, cross_outputs=False) -> int:
     return net.memory(_checks.positive_int("n", n), kernel=True, cross_outputs=cross_outputs)
 
 
+@one_thread
 def empirical(net, X, *, cross_outputs=False, verbose_memory=True):
     """The empirical NTK Θ_m(x_i, x_j) = ⟨∇ŷ(x_i), ∇ŷ(x_j)⟩ over the trained parameters (§6, §9.4).
 

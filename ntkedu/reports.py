@@ -40,7 +40,12 @@ def loss_figure(histories: dict, *, title_extra: str = ""):
 
     ``histories`` maps a legend label to a History. Returns the Figure.
     """
-    from .plotting import figure, loss_curves
+    from .plotting import figure, finish, loss_curves, style
+    with style():
+        return finish(_loss_figure(histories, title_extra, figure, loss_curves))
+
+
+def _loss_figure(histories, title_extra, figure, loss_curves):
     hists = list(histories.values())
     cfg0 = hists[0].config or {}
     b, n = cfg0.get("batch_size"), cfg0.get("n")

@@ -32,6 +32,7 @@ import numpy as np
 from . import _checks, losses
 from ._files import atomic_write, read_json
 from .errors import ForwardOverflowError
+from .threads import one_thread
 from . import probes as _probes
 
 __all__ = ["train", "History", "TrainingInterrupted", "normalised_lr", "DIVERGENCE_FACTOR"]
@@ -314,6 +315,7 @@ def _plain_array(value):
 # The training loop
 # --------------------------------------------------------------------------------------------------
 
+@one_thread
 def train(net, X, Y, *, steps, lr=None, lr_scale=None, batch_size=None, loss="squared", probes=(),
           record_every=1, seed=None, progress=None) -> History:
     """Train ``net`` in place by GD or minibatch SGD on the sum loss (paper.md §1.4, Theorems 1–2).
