@@ -1,8 +1,9 @@
 """Data that meets the paper's assumptions (paper.md §1.1).
 
 The theorem needs only two things of the inputs: every x_i has unit norm, and every pair is at
-least δ apart (δ-separation). The paper also fixes the last coordinate to 1/√2, a constant that
-plays the role of a bias since the network has none. We build such inputs as
+least δ apart (δ-separation). ntkedu also fixes the last coordinate to 1/√2 (paper.md §1.1 marks the
+exact constant as unchecked), a constant that plays the role of a bias since the network has none.
+We build such inputs as
 
     x = (z / √2, 1 / √2),   z uniform on the unit sphere S^{d−2},
 

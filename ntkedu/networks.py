@@ -439,8 +439,8 @@ class ResNet(MLP):
 class CNN(_Network):
     """A convolutional network in the paper's recipe (paper.md §5).
 
-    The paper's CNN section could not be consulted; this network is a **reconstruction** that keeps
-    the fully-connected theory's structure, as paper.md §5 says::
+    This network is ntkedu's **reconstruction** of the paper's convolutional extension: it keeps the
+    fully-connected theory's structure, as paper.md §5 describes::
 
         g_0 = A ⋆ x,         h_0 = φ(g_0)       A   : (m, C, s, s)     ~ N(0, 2/(s²·m))   fixed
         g_ℓ = W_ℓ ⋆ h_{ℓ−1},  h_ℓ = φ(g_ℓ)       W_ℓ : (m, m, s, s)     ~ N(0, 2/(s²·m))   trained
