@@ -82,8 +82,20 @@ def limit() -> tuple[float, str]:
     return float(DEFAULT_LIMIT), "the default limit (the available memory could not be read)"
 
 
+#: Below this nothing is checked: any machine has it, and a training loop's every forward pass
+#: would otherwise read /proc/meminfo.
+SMALL = 64 * 2**20
+
+
+def explicit_limit() -> bool:
+    """Whether a limit was set by hand (set_limit or NTKEDU_MAX_MEMORY): then small sizes count too."""
+    return _limit is not None or bool(os.environ.get("NTKEDU_MAX_MEMORY"))
+
+
 def check(nbytes: float, what: str) -> None:
     """Raise :class:`MemoryLimitError` if ``what`` needs more than the limit; do nothing otherwise."""
+    if nbytes < SMALL and not explicit_limit():
+        return
     cap, source = limit()
     if nbytes > cap:
         raise MemoryLimitError(

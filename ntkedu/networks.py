@@ -114,6 +114,12 @@ class _Network:
         return sum(int(np.prod(self._param_shapes[k])) for k in self.trainable)
 
     @property
+    def _n_trainable_cached(self) -> int:      # memory() runs on every forward pass: count once
+        if getattr(self, "_count", None) is None or self._count[0] != self.train_all:
+            self._count = (self.train_all, self.n_trainable)
+        return self._count[1]
+
+    @property
     def units(self) -> int:
         """Units of one hidden layer h_ℓ: m (the CNN: m·H·W)."""
         return self.width
@@ -150,8 +156,9 @@ class _Network:
         also refuses a batch whose forward cache would not fit in memory (:mod:`ntkedu.memory`)."""
         X = _checks.array("X", X, ndim=len(self._input_shape) + 1, shape=(None, *self._input_shape),
                           dtype=self.dtype)
-        memory.check(self.memory(len(X)), f"a forward and backward pass of {self.signature()} on "
-                                          f"{len(X)} samples")
+        nbytes = self.memory(len(X))
+        if nbytes >= memory.SMALL or memory.explicit_limit():
+            memory.check(nbytes, f"a forward and backward pass of {self.signature()} on {len(X)} samples")
         return X
 
     def _overflow(self, h) -> ForwardOverflowError:
@@ -176,7 +183,7 @@ class _Network:
         item, L, d_out = self.dtype.itemsize, self.depth, self.d_out
         outputs = d_out if cross_outputs else 1
         cache = (L + 1) * n * self.units * (2 * item + 1)
-        backward = 2 * (L + 1) * n * self.units * item + self.n_trainable * item
+        backward = 2 * (L + 1) * n * self.units * item + self._n_trainable_cached * item
         total = cache + outputs * backward + self._extra_memory(n, outputs)
         if kernel:
             blocks = d_out * d_out if cross_outputs else d_out

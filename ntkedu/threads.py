@@ -26,17 +26,30 @@ _USER_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _depth = 0          # nested calls (train inside a lesson) limit once, at the outermost
 
 
+_controller = None   # threadpoolctl's view of the loaded BLAS libraries, inspected once
+
+
+def _blas():
+    global _controller
+    if _controller is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _controller = False
+        else:
+            _controller = ThreadpoolController().select(user_api="blas")
+    return _controller
+
+
 def _should_limit(n: int) -> bool:
     if any(os.environ.get(v) for v in _USER_VARS):
         return False
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
+    blas = _blas()
+    if not blas:
         return False
-    blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
     cores = os.cpu_count() or 1
     # fewer threads than cores means someone already chose: leave it
-    return any(p.get("num_threads", 1) > n and p.get("num_threads", 1) >= cores for p in blas)
+    return any(lib.num_threads > n and lib.num_threads >= cores for lib in blas.lib_controllers)
 
 
 @contextlib.contextmanager
@@ -50,10 +63,9 @@ def limited(n: int = 1):
         finally:
             _depth -= 1
         return
-    from threadpoolctl import threadpool_limits
     _depth += 1
     try:
-        with threadpool_limits(limits=n, user_api="blas"):
+        with _blas().limit(limits=n):
             yield
     finally:
         _depth -= 1
