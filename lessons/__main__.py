@@ -84,13 +84,28 @@ def _robustness(args) -> int:
     import json
     from ntkedu._files import atomic_write
     from ntkedu.progress import Progress
-    numbers = _which(args.which)
-    seeds = _seed_range(args.seeds)
     out = kit.check_out_dir(args.out)
-    progress = Progress(len(numbers) * len(seeds), label="lesson runs", quiet=args.quiet, every=0.0)
-    rows = kit.robustness(numbers, seeds, args.size, jobs=args.jobs,
-                          progress=lambda done, total: progress.update(done))
-    progress.done()
+    if args.merge:
+        tables = [kit.read_json(path) for path in args.merge]
+        sizes, seed_sets = {t.get("size") for t in tables}, {tuple(t.get("seeds", ())) for t in tables}
+        if len(sizes) != 1 or len(seed_sets) != 1:
+            raise kit.UsageError(f"can only merge tables of one size and one set of seeds, got sizes {sorted(map(str, sizes))} "
+                                 f"and {len(seed_sets)} different seed sets")
+        by_lesson = {}
+        for t in tables:                           # a later file replaces an earlier one's lessons
+            for row in t["claims"]:
+                by_lesson.setdefault(row["lesson"], {})[row["claim"]] = row
+        rows = [by_lesson[n][c] for n in sorted(by_lesson) for c in sorted(by_lesson[n])]
+        args.size, seeds = sizes.pop(), list(seed_sets.pop())
+    else:
+        if not args.which:
+            raise kit.UsageError("give lesson numbers or 'all' (or --merge JSON files)")
+        numbers = _which(args.which)
+        seeds = _seed_range(args.seeds)
+        progress = Progress(len(numbers) * len(seeds), label="lesson runs", quiet=args.quiet, every=0.0)
+        rows = kit.robustness(numbers, seeds, args.size, jobs=args.jobs,
+                              progress=lambda done, total: progress.update(done))
+        progress.done()
     name = f"ROBUSTNESS-{args.size}"
     atomic_write(out / f"{name}.md", kit.robustness_markdown(rows, size=args.size, seeds=seeds))
     atomic_write(out / f"{name}.json", json.dumps({"size": args.size, "seeds": seeds, "claims": rows}, indent=1) + "\n")

@@ -746,7 +746,10 @@ def parser(prog="python -m lessons", single=False) -> argparse.ArgumentParser:
                          description="Run lessons over many seeds (no figures) and write DIR/ROBUSTNESS-<size>.md "
                                      "and .json: each claim's hold rate, measured median and spread, and its "
                                      "designed false-alarm rate. Exit code 1 if a claim failed on some seed.")
-    rob.add_argument("which", nargs="+", metavar="N|all", help="lesson number(s), or 'all'")
+    rob.add_argument("which", nargs="*", metavar="N|all", help="lesson number(s), or 'all'")
+    rob.add_argument("--merge", nargs="+", metavar="JSON", default=None,
+                     help="instead of running, merge tables written before (ROBUSTNESS-<size>.json files, "
+                          "e.g. of different lessons run on different machines) into one")
     size = rob.add_mutually_exclusive_group()
     size.add_argument("--quick", dest="size", action="store_const", const="quick", help="quick sizes (default)")
     size.add_argument("--full", dest="size", action="store_const", const="full", help="full sizes")

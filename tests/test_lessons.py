@@ -369,3 +369,30 @@ def test_cli_unwritable_out_folder_is_a_user_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert exit_info.value.code == 2 and str(blocker / "sub") in err and len(err.strip().splitlines()) == 1
     assert blocker.read_text() == "not a folder"
+
+
+def test_run_all_on_two_workers_writes_the_same_files_as_one(tmp_path):
+    serial, _ = kit.run_many([1, 10], out_dir=tmp_path / "one", quiet=True, stream=open(os.devnull, "w"))
+    parallel, failures = kit.run_many([1, 10], out_dir=tmp_path / "two", quiet=True, jobs=2,
+                                      stream=open(os.devnull, "w"))
+    assert not failures and [r["lesson"] for r in parallel] == [1, 10]
+    for name in ("lesson01.json", "lesson10.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_the_robustness_table_counts_every_failure(monkeypatch, tmp_path):
+    def fake(number):
+        def run(size="quick", seed=0, progress=None):
+            return {"config": {}, "measurements": {},
+                    "claims": [kit.claim("always", 1.0, "== 1", True, false_alarm=1e-4),
+                               kit.claim("odd seeds fail", float(seed), "even", seed % 2 == 0)]}
+        return types.SimpleNamespace(NUMBER=number, TITLE="fake", CLAIM="fake", run=run, draw=None)
+    monkeypatch.setattr(kit, "load", fake)
+    rows = kit.robustness([98], seeds=range(6))
+    assert [r["hold_rate"] for r in rows] == [1.0, 0.5]
+    assert rows[1]["failed_seeds"] == [1, 3, 5] and rows[0]["designed_false_alarm"] == 1e-4
+    assert rows[1]["median"] == 2.5
+    table = kit.robustness_markdown(rows, size="quick", seeds=range(6))
+    assert "1 of 2 claims hold on every seed" in table and "| 3/6 |" in table and "1.0e-04" in table
+    with pytest.raises(ValueError, match="false_alarm"):
+        kit.claim("x", 1.0, "< 2", True, false_alarm=2.0)
