@@ -29,9 +29,23 @@ def test_train_calls_a_tiny_step_stable_and_a_huge_one_not():
 
 def test_edge_search_walks_down_a_sqrt2_ladder_and_stops_at_the_first_stable_step():
     net, X, Y, lam_max = problem()
-    edge, found, trials = lesson.edge_of_stability(net, X, Y, lam_max, CFG)
+    edge, found, trials, edge_run = lesson.edge_of_stability(net, X, Y, lam_max, CFG)
     scales = [t["lr_scale"] for t in trials]
     assert np.allclose(scales, [CFG["edge_top"] / math.sqrt(2) ** k for k in range(len(trials))])
     assert all(not t["stable"] for t in trials[:-1]) and trials[-1]["stable"]
     assert edge == scales[-1] and found == (len(trials) > 1)
     assert edge >= lesson.KERNEL_EDGE
+    assert edge_run["lr_scale"] == edge and edge_run["loss"][-1] < edge_run["loss"][0]
+
+
+def test_refined_edge_lies_between_the_stable_rung_and_the_unstable_one_above():
+    net, X, Y, lam_max = problem()
+    rung, found, ladder, _ = lesson.edge_of_stability(net, X, Y, lam_max, CFG)
+    edge, _, trials, edge_run = lesson.edge_of_stability(net, X, Y, lam_max, {**CFG, "edge_refine": 2})
+    assert found and trials[:len(ladder)] == ladder               # the same ladder first
+    halvings = trials[len(ladder):]
+    assert len(halvings) == 2
+    assert all(rung < t["lr_scale"] < rung * math.sqrt(2) for t in halvings)
+    assert rung <= edge < rung * math.sqrt(2)
+    assert edge == max([rung] + [t["lr_scale"] for t in halvings if t["stable"]])
+    assert edge_run["lr_scale"] == edge

@@ -17,3 +17,8 @@ def test_init_statistics_are_small_for_a_wide_shallow_net_and_grow_with_depth():
     assert shallow["rms_log_norm_hL"] < 0.2
     assert deep["rms_log_norm_hL"] > shallow["rms_log_norm_hL"]
     assert np.isclose(shallow["rms_kernel_error"], np.sqrt(np.mean(np.square(shallow["kernel_error"]))))
+
+
+def test_loss_spikes_counts_only_steps_that_raise_the_loss_by_more_than_one_percent():
+    assert lesson.loss_spikes([10.0, 5.0, 2.0, 1.0]) == 0
+    assert lesson.loss_spikes([10.0, 5.0, 5.04, 6.0, 1.0, 3.0]) == 2      # 5.04 is within 1 %
