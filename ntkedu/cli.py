@@ -416,8 +416,8 @@ EPILOGS = {
   ntkedu train --lr 1e-3 --probes distance,flips       raw step size η, record lazy-training probes
 
 writes DIR/history.json and DIR/loss.png (loss against steps, log scale).
-The step size is η = lr_scale / (m·λ_max(Θ̄)) unless --lr gives η itself; lr-scale 2 is the edge
-of stability. A run that diverges still writes its history and exits with code 2.""",
+The step size is η = lr_scale / (m·λ_max(Θ̄)) unless --lr gives η itself; kernel GD diverges past
+lr-scale 2, the network itself often only much later (lesson 4). A run that diverges or stalls still writes its history and exits with code 2.""",
     "sweep": """examples:
   ntkedu sweep --widths 64,256,1024                    Theorem 1: curves collapse as m grows
   ntkedu sweep --depths 1,3,10 --width 512             depth at fixed width
@@ -496,7 +496,7 @@ def _run_options(p, *, sweep: bool = False):
     step = tr.add_mutually_exclusive_group()
     step.add_argument("--lr", type=positive_float, default=None, help="raw step size η")
     step.add_argument("--lr-scale", type=positive_float, default=None,
-                      help="normalised step η·m·λ_max(Θ̄) (default 1; 2 is the edge of stability)")
+                      help="normalised step η·m·λ_max(Θ̄) (default 1; kernel GD diverges above 2, the network often later)")
     tr.add_argument("--batch-size", type=positive_int, default=None, help="SGD batch size b (default: n, i.e. GD)")
     tr.add_argument("--record-every", type=positive_int, default=1, help="record the history every k steps (default 1)")
     tr.add_argument("--probes", type=probe_list, default=[], metavar="NAME,...",
