@@ -50,6 +50,7 @@ from __future__ import annotations
 import math
 import sys
 
+import matplotlib
 import numpy as np
 
 import ntkedu
@@ -433,8 +434,8 @@ def _heat(ax, fig, table, widths, depths, *, cbar, fmt, log=False, cmap="viridis
     """One heat map: widths across, depths up, each cell's number written in it."""
     values = np.asarray(table, float)
     shown = np.log10(values) if log else values
-    image = ax.imshow(np.ma.masked_invalid(shown), origin="lower", aspect="auto", cmap=cmap)
-    image.cmap.set_bad("0.8")
+    colours = matplotlib.colormaps[cmap].with_extremes(bad="0.8")    # grey where a cell has no value
+    image = ax.imshow(np.ma.masked_invalid(shown), origin="lower", aspect="auto", cmap=colours)
     bar = fig.colorbar(image, ax=ax, shrink=0.9)
     bar.set_label(cbar)
     finite = shown[np.isfinite(shown)]

@@ -201,7 +201,7 @@ def test_summary_table_has_a_row_per_claim_with_its_verdict(lesson_run, tmp_path
 
 def test_claim_and_to_jsonable_convert_numpy_and_refuse_what_json_cannot_hold():
     c = kit.claim("s", np.float32(0.5), "< 1", np.bool_(True))
-    assert c == {"statement": "s", "measured": 0.5, "expected": "< 1", "holds": True}
+    assert c == {"statement": "s", "measured": 0.5, "expected": "< 1", "holds": True, "false_alarm": None}
     assert type(c["measured"]) is float and type(c["holds"]) is bool
     with pytest.raises(ValueError, match="holds"):
         kit.claim("s", 0.5, "< 1", "yes")
