@@ -334,3 +334,17 @@ def test_an_overflowing_forward_pass_names_its_layer_and_training_calls_it_diver
     with np.errstate(all="ignore"):
         hist = train(small, X, np.ones((4, 1)), steps=3, lr=1e-3)
     assert "h_2 overflowed" in hist.diverged
+
+
+def test_a_sweep_runs_on_a_spawn_process_pool_as_on_macos_and_windows():
+    import concurrent.futures
+    import multiprocessing
+
+    from ntkedu.parallel import one_blas_thread
+    base = RunSpec("mlp", 8, 2, 1, 6, 4, (1, 6, 6), "squared", 4, None, 1.0, None, None, 0, 1, [])
+    X, Y = make_data(base)
+    specs = [RunSpec(**{**vars(base), "width": m}) for m in (8, 16)]
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=one_blas_thread) as pool:
+        spawned = run_sweep(specs, X, Y, executor=pool)
+    assert [h.as_dict() for h in spawned] == [h.as_dict() for h in run_sweep(specs, X, Y)]

@@ -396,3 +396,16 @@ def test_the_robustness_table_counts_every_failure(monkeypatch, tmp_path):
     assert "1 of 2 claims hold on every seed" in table and "| 3/6 |" in table and "1.0e-04" in table
     with pytest.raises(ValueError, match="false_alarm"):
         kit.claim("x", 1.0, "< 2", True, false_alarm=2.0)
+
+
+@pytest.mark.parametrize("number", LESSONS)
+def test_every_lesson_is_a_notebook_that_teaches(number):
+    """Settings near the top, run(**changes), 2–4 predict-then-run questions, figures shown inline,
+    the claims table at the end, and the script entry point that a notebook skips."""
+    source = (ROOT / "lessons" / f"{lessons.available()[number]}.py").read_text(encoding="utf-8")
+    assert "SIZE, SEED = " in source and "CHANGES = {}" in source
+    assert "kit.settings(SIZES, size, changes)" in source and "**changes" in source
+    assert 2 <= source.count("**Predict, then run.**") <= 4, "two to four questions"
+    assert source.count("*Answer") >= source.count("**Predict, then run.**")
+    assert "kit.run_here(" in source and "kit.show(" in source and "kit.claims_table(result)" in source
+    assert 'if __name__ == "__main__" and not kit.interactive():' in source
