@@ -136,3 +136,34 @@ def test_report_is_a_readable_table():
     lines = text.splitlines()
     assert any(line.startswith("W1") and "3x3" in line and line.rstrip().endswith("yes") for line in lines)
     assert any(line.startswith("W2") for line in lines) and not any(line.startswith("A ") for line in lines)
+
+
+def test_entries_probed_across_a_relu_kink_are_left_out_and_counted_but_nothing_else():
+    from ntkedu.gradcheck import GradCheckReport
+    analytic = np.array([1.0, 2.0, 3.0])
+    kink = np.array([False, True, False])
+    report = GradCheckReport("t")
+    report.add("chord across a kink", analytic, np.array([1.0, 7.0, 3.0]), kink)
+    report.add("wrong elsewhere", analytic, np.array([1.5, 2.0, 3.0]), kink)
+    assert report.rows[0].rel_error == 0 and report.rows[0].kinks == 1
+    assert report.rows[1].rel_error > 0.1 and not report.passed
+    assert "2 entries left out" in str(report)           # one in each row
+
+
+def test_a_network_check_still_fails_a_wrong_backward_and_reports_kinks():
+    import ntkedu
+    from ntkedu import data
+    from ntkedu.gradcheck import check_network
+    rng = np.random.default_rng(0)
+    X, Y = data.unit_inputs(3, 4, rng=rng), data.regression_targets(3, rng=rng)
+    net = ntkedu.MLP(4, 6, 2, rng=rng)
+    out, cache = net.forward(X)
+    # move one pre-activation of layer 1 to within h of 0: its probes now switch that ReLU
+    i, j = 0, int(np.argmax(cache.h[0][0] > 0))
+    W1 = net.params["W1"]
+    W1[0] -= (cache.g[1][0, 0] - 1e-8 * np.sign(cache.g[1][0, 0])) * cache.h[0][0] / (cache.h[0][0] @ cache.h[0][0])
+    report = check_network(net, X, Y)
+    assert report.passed and sum(r.kinks for r in report.rows) >= 1
+    right = net.backward
+    net.backward = lambda dout, cache: {k: 1.01 * v for k, v in right(dout, cache).items()}
+    assert not check_network(net, X, Y).passed
