@@ -301,19 +301,19 @@ def _save_figures(module, result: dict, out_dir: Path, dpi: int = DEFAULT_DPI) -
     return paths
 
 
-def _record_time(out: Path, number: int, seconds: float) -> None:
-    """Keep a lesson's run time in DIR/timings.json, apart from its result file."""
+def _record_time(out: Path, seconds: dict) -> None:
+    """Keep lessons' run times ({number: seconds}) in DIR/timings.json, apart from their result files."""
     path = out / "timings.json"
     try:
         times = read_json(path)
     except ValueError:
         times = {}
-    times[f"lesson{number:02d}"] = round(seconds, 3)
+    times.update({f"lesson{number:02d}": round(t, 3) for number, t in seconds.items()})
     _write_text(path, json.dumps(dict(sorted(times.items())), indent=1) + "\n")
 
 
 def run_lesson(lesson, size: str = "quick", seed: int = 0, out_dir=DEFAULT_OUT, quiet: bool = False,
-               progress=None, dpi: int = DEFAULT_DPI) -> dict:
+               progress=None, dpi: int = DEFAULT_DPI, record_time: bool = True) -> dict:
     """Run one lesson, save DIR/lessonNN.json and its PNGs, and return the saved result.
 
     Parameters
@@ -360,7 +360,8 @@ def run_lesson(lesson, size: str = "quick", seed: int = 0, out_dir=DEFAULT_OUT, 
     path = json_path(out, number)
     _write_text(path, text + "\n")
     files = [str(path)] + _save_figures(module, result, out, dpi)
-    _record_time(out, number, runtime)
+    if record_time:                            # parallel workers leave it to the parent: one writer
+        _record_time(out, {number: runtime})
     return {**result, "files": files, "runtime_seconds": round(runtime, 3)}
 
 
@@ -402,7 +403,7 @@ def _run_lesson_task(task):
     ("failed", Failure). Module-level, so a process pool (also with "spawn") can send it."""
     number, size, seed, out_dir, dpi = task
     try:
-        return "ok", run_lesson(number, size, seed, out_dir, quiet=True, dpi=dpi)
+        return "ok", run_lesson(number, size, seed, out_dir, quiet=True, dpi=dpi, record_time=False)
     except UsageError:
         raise
     except Exception as err:                       # reported by the parent, the others go on
@@ -438,6 +439,7 @@ def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, s
             outcomes = run_tasks(_run_lesson_task, [(int(x), size, seed, str(out_dir), dpi) for x in items],
                                  executor=pool, progress=lambda done, total: overall.update(done))
         overall.done()
+        _record_time(Path(out_dir), {v["lesson"]: v["runtime_seconds"] for k, v in outcomes if k == "ok"})
         results, failures = [], []
         for kind, value in outcomes:
             if kind == "ok":

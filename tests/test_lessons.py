@@ -378,6 +378,7 @@ def test_run_all_on_two_workers_writes_the_same_files_as_one(tmp_path):
     assert not failures and [r["lesson"] for r in parallel] == [1, 10]
     for name in ("lesson01.json", "lesson10.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert set(json.loads((tmp_path / "two" / "timings.json").read_text())) == {"lesson01", "lesson10"}
 
 
 def test_the_robustness_table_counts_every_failure(monkeypatch, tmp_path):
