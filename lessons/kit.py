@@ -18,6 +18,7 @@ lesson took is printed and kept apart in ``DIR/timings.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import importlib
 import json
@@ -398,6 +399,18 @@ class Failure:
     error: str
 
 
+def expected_seconds(number: int, size: str) -> float:
+    """Lesson ``number``'s measured time at ``size`` (its ``SECONDS``; 0 if it gives none)."""
+    return float(getattr(load(int(number)), "SECONDS", {}).get(size, 0.0))
+
+
+def longest_first(numbers_, size) -> list:
+    """The indices of ``numbers_``, the longest lesson first: with a pool, a long lesson started
+    last would leave the other workers idle at the end."""
+    cost = [expected_seconds(n, size) for n in numbers_]
+    return sorted(range(len(cost)), key=lambda i: -cost[i])
+
+
 def _run_lesson_task(task):
     """One lesson in a worker process: (number, size, seed, out_dir, dpi) -> ("ok", result) or
     ("failed", Failure). Module-level, so a process pool (also with "spawn") can send it."""
@@ -412,7 +425,7 @@ def _run_lesson_task(task):
 
 
 def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, stream=None, dpi=DEFAULT_DPI,
-             jobs: int = 1):
+             jobs: int = 1, executor=None):
     """Run several lessons; a lesson that raises is reported and the rest go on.
 
     Parameters
@@ -422,6 +435,8 @@ def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, s
     jobs : lessons at once, in worker processes with one BLAS thread each (lesson numbers only).
         The files written are byte-identical to a run with ``jobs=1``: each lesson's randomness
         comes from its seed alone.
+    executor : a ``concurrent.futures.Executor`` to run on instead (e.g. a Dask cluster's
+        ``distributed.Client(...).get_executor()``); ``jobs`` is then ignored.
 
     Returns
     -------
@@ -432,13 +447,15 @@ def run_many(lessons_, size="quick", seed=0, out_dir=DEFAULT_OUT, quiet=False, s
     seed = check_seed(seed)
     check_out_dir(out_dir)
     items = list(lessons_)
-    if jobs > 1 and all(isinstance(x, numbers.Integral) for x in items):
-        from ntkedu.parallel import process_pool, run_tasks
+    if (jobs > 1 or executor is not None) and all(isinstance(x, numbers.Integral) for x in items):
+        from ntkedu.parallel import run_tasks
         overall = Progress(len(items), label="lessons", quiet=quiet, every=0.0)
-        with process_pool(jobs) as pool:
-            outcomes = run_tasks(_run_lesson_task, [(int(x), size, seed, str(out_dir), dpi) for x in items],
-                                 executor=pool, progress=lambda done, total: overall.update(done))
+        order = longest_first(items, size)
+        with _pool(jobs, executor) as pool:
+            started = run_tasks(_run_lesson_task, [(int(items[i]), size, seed, str(out_dir), dpi) for i in order],
+                                executor=pool, progress=lambda done, total: overall.update(done))
         overall.done()
+        outcomes = [o for _, o in sorted(zip(order, started), key=lambda pair: pair[0])]   # in the order asked
         _record_time(Path(out_dir), {v["lesson"]: v["runtime_seconds"] for k, v in outcomes if k == "ok"})
         results, failures = [], []
         for kind, value in outcomes:
@@ -487,7 +504,13 @@ def _claims_task(task):
         return f"{type(err).__name__}: {err}"
 
 
-def robustness(numbers_, seeds, size="quick", jobs: int = 1, progress=None) -> list:
+def _pool(jobs, executor):
+    """The caller's executor (left open), or a process pool of ``jobs`` workers (closed on exit)."""
+    from ntkedu.parallel import process_pool
+    return contextlib.nullcontext(executor) if executor is not None else process_pool(jobs)
+
+
+def robustness(numbers_, seeds, size="quick", jobs: int = 1, progress=None, executor=None) -> list:
     """Run lessons over many seeds and summarise each claim: hold rate, median and spread of the
     measured value, and the designed false-alarm rate (``claim(..., false_alarm=...)``).
 
@@ -495,10 +518,11 @@ def robustness(numbers_, seeds, size="quick", jobs: int = 1, progress=None) -> l
     runs, hold_rate, median, spread (half the 16–84 % range), designed_false_alarm, failed_seeds,
     errors.
     """
-    from ntkedu.parallel import process_pool, run_tasks
+    from ntkedu.parallel import run_tasks
     tasks = [(int(n), check_size(size), check_seed(s)) for n in numbers_ for s in seeds]
-    if jobs > 1:
-        with process_pool(jobs) as pool:
+    if jobs > 1 or executor is not None:
+        tasks = [tasks[i] for i in longest_first([t[0] for t in tasks], size)]   # stable: seeds stay in order
+        with _pool(jobs, executor) as pool:
             outcomes = run_tasks(_claims_task, tasks, executor=pool, progress=progress)
     else:
         outcomes = run_tasks(_claims_task, tasks, progress=progress)

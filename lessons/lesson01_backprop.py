@@ -57,6 +57,7 @@ CLAIM = ("The hand-written backward pass equals finite differences, and each sam
          "∇_{W_ℓ}F_i = D_ℓ Back_ℓᵀ(ŷ_i − y_i*) h_{ℓ−1}ᵀ has rank one.")
 
 # The sizes of the two runs: quick is the tiny network of the walk-through.
+SECONDS = {"quick": 0.1, "full": 0.6}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(d=4, m=6, L=2, n=3, cnn_shape=(1, 5, 5), cnn_m=3, cnn_L=2),
     "full": dict(d=8, m=16, L=3, n=6, cnn_shape=(2, 6, 6), cnn_m=4, cnn_L=3),

@@ -58,6 +58,7 @@ CLAIM = ("At He initialisation forward norms stay ≈ 1 (and vanish or explode w
          "products of k layers grow like √k, backward signals are ≈ √(m/2d_out), and separation "
          "shrinks only like δ/(1 + (ℓ+1)δ/3π).")
 
+SECONDS = {"quick": 6.5, "full": 43}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     # forward: n inputs through `forward_nets` networks of width m, depth L (C1, and C4 on the same
     #   nets with `pairs` pairs of inputs per δ and net)

@@ -62,6 +62,7 @@ TITLE = "Step size: η ∝ 1/m, the edge of stability at fixed η·m·λ_max(Θ�
 CLAIM = ("A fixed raw step that trains a narrow net blows up a wide one: the largest stable η falls "
          "like 1/m, so η·m·λ_max(Θ̄), not η, is what to hold fixed across widths.")
 
+SECONDS = {"quick": 4.3, "full": 119}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=40, d=16, depth=3, widths=[64, 128, 256, 512], lr_scales=[0.5, 1.0, 1.9, 2.2],
                   steps=40, raw_scale=4.0, edge_top=128.0, edge_steps=40, edge_refine=2, edge_nets=3),

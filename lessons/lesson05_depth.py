@@ -59,6 +59,7 @@ TITLE = "Depth: deeper is not slower, finite-width effects grow with L/m (Theore
 CLAIM = ("With η·m·λ_max(Θ̄) fixed, deeper nets train no slower (Θ̄ gets better conditioned with L); "
          "what grows with depth is the finite-width deviation, like √(L/m).")
 
+SECONDS = {"quick": 5.4, "full": 88}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     # train_nets networks per depth are trained (their median is compared); init_nets untrained
     # networks per depth measure the finite-width spread (forward passes only: cheap)

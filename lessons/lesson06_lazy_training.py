@@ -69,6 +69,7 @@ TITLE = "Lazy training: distance from init and flipped ReLUs (§2.1a, §3.5–3.
 CLAIM = ("After the same normalised GD run, ‖W_T − W_0‖_F and ‖ΔW_ℓ‖_2/‖W_ℓ⁰‖_2 fall like m^{−1/2}, "
          "‖ΔW_ℓ‖_F/‖W_ℓ⁰‖_F like m^{−1}, and the fraction of flipped ReLUs like m^{−1/2}…m^{−1/3}.")
 
+SECONDS = {"quick": 6.1, "full": 41}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     # nets: networks averaged per width (narrow nets are cheap and noisier, so they get more)
     "quick": dict(n=40, d=16, depth=3, widths=[128, 256, 512, 1024], nets=[4, 4, 3, 2],

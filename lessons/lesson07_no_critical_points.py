@@ -69,6 +69,7 @@ TITLE = "No critical points and semi-smoothness (Theorems 3, 4)"
 CLAIM = ("Along GD, ‖∇F‖²/F stays above a floor that scales like m/d_out (no critical points near "
          "init), and F(W+W′) − F(W) − ⟨∇F, W′⟩ vanishes like ‖W′‖² with a coefficient ∝ m.")
 
+SECONDS = {"quick": 8.1, "full": 79}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=40, d=16, depth=3, widths=[128, 256, 512, 1024], steps=60, lr_scale=1.0,
                   d_out_extra=4, extra_width=1024, sizes=[1e-4, 1e-1, 7], semi_nets=8,

@@ -59,6 +59,7 @@ TITLE = "Neural tangent kernel: concentration, drift, linearisation (§6, §3.7)
 CLAIM = ("Θ_m/m → Θ̄ with error ∝ m^{−1/2}; the kernel drifts less during training and the network "
          "stays closer to kernel gradient descent the wider it is.")
 
+SECONDS = {"quick": 8.1, "full": 74}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=40, d=16, depth=3, kernel_widths=[128, 256, 512, 1024, 2048],
                   kernel_nets=[12, 12, 10, 8, 6], widths=[128, 256, 512, 1024], train_nets=[6, 4, 3, 2],

@@ -69,6 +69,7 @@ CLAIM = ("Along each eigenvector of the tangent kernel the residual shrinks like
          "kernel the network has while it trains: labels on top eigenvectors (and structured labels) are "
          "fitted fast, bottom eigenvectors and shuffled labels slowly.")
 
+SECONDS = {"quick": 4.2, "full": 39}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=60, d=6, depth=3, width=384, steps=150, record_every=5, lr_scale=1.0, shuffles=3),
     "full": dict(n=60, d=6, depth=3, width=1024, steps=200, record_every=4, lr_scale=1.0, shuffles=3),

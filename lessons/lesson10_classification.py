@@ -67,6 +67,7 @@ TITLE = "Classification: 100% training accuracy on random labels (§2.5)"
 CLAIM = ("Gradient descent on the cross-entropy fits random labels to 100% training accuracy, "
          "certified by max_i ‖softmax(ŷ_i) − e_{y_i}‖ < ½.")
 
+SECONDS = {"quick": 0.8, "full": 15}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=40, d=16, classes=4, width=256, depth=2, steps=300, lr_scale=2.0),
     # paper.md §2.5's measured setting (n = 60, K = 4, L = 3, m = 512), run longer

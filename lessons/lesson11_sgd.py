@@ -74,6 +74,7 @@ TITLE = "SGD: steps to ε scale like 1/b (Theorem 2)"
 CLAIM = ("With η_b = (b/n)·η_GD, SGD's loss per epoch matches GD's for every batch size b, so the "
          "steps needed to reach ε fall like 1/b.")
 
+SECONDS = {"quick": 0.7, "full": 14}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=20, d=16, width=128, depth=2, batch_sizes=[1, 2, 5, 10, 20], lr_scale=1.5,
                   eps=1e-2, max_epochs=400, budget_factor=2.0, scale_lr_with_b=True),

@@ -82,6 +82,7 @@ CLAIM = ("At init ‖h_L‖ grows like e^{Θ(τ²L)}: exponentially in L for τ 
          "bounded by e for τ = 1/√L, which trains at every depth — behind the MLP, whose kernel is "
          "better conditioned.")
 
+SECONDS = {"quick": 1.8, "full": 39}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=20, d=16, init_width=256, init_depths=[1, 2, 3, 5, 10, 20, 30, 50],
                   overflow_width=32, overflow_depth=2500,

@@ -71,6 +71,7 @@ CLAIM = ("For the (reconstructed) CNN, on random images and on real digits, loss
          "every channel count with normalised η, the weights move less and fewer ReLUs flip as channels "
          "grow, and deeper CNNs still train.")
 
+SECONDS = {"quick": 4.9, "full": 63}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=16, image=[1, 6, 6], kernel_size=3, widths=[8, 16, 32, 64], depth=2, nets=1,
                   depths=[1, 2, 4, 8], depth_width=16, steps=80, lr_scale=1.0,

@@ -55,6 +55,7 @@ TITLE = "Separation δ: smaller δ, smaller λ_min(Θ̄), slower convergence (Th
 CLAIM = ("Two inputs δ apart with opposite targets give Θ̄ an eigenvalue ∝ δ; the steps gradient "
          "descent needs grow as δ shrinks.")
 
+SECONDS = {"quick": 0.7, "full": 9}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=6, d=16, depth=3, width=128, bulk_delta=1.0, deltas=[0.5, 0.2, 0.1, 0.05],
                   kernel_deltas=[0.5, 0.2, 0.1, 0.05, 0.02, 0.01], lr_scale=1.0, eps=0.01,

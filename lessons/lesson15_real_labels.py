@@ -58,6 +58,7 @@ TITLE = "Real labels against random labels (Arora et al. 2019, Figure 1)"
 CLAIM = ("On two digit classes, GD fits true and random ±1 labels to 100% training accuracy, random labels "
          "take many times the steps, and the labels' projections on Θ̄'s eigenvectors predict the order.")
 
+SECONDS = {"quick": 3.5, "full": 30}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(classes=[0, 1], n=60, held_out=0.25, width=128, depth=2, steps=2500, lr_scale=1.0,
                   top_fraction=0.1),

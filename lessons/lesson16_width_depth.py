@@ -65,6 +65,7 @@ TITLE = "The width × depth map: where GD succeeds, and which lazy statistics gr
 CLAIM = ("At one normalised step the loss after T steps falls with the width at every depth; the "
          "tangent kernel and the gap to kernel GD grow with L/m, while each layer's weights move ∝ 1/(mL).")
 
+SECONDS = {"quick": 4.3, "full": 21}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(n=20, d=16, widths=[16, 32, 64, 128], depths=[1, 2, 4, 8, 16], steps=100,
                   lr_scale=1.0, eps=0.01, nets=3),

@@ -51,9 +51,9 @@
 # **What to look at.** m\* against n for a few depths, the fitted exponents of m\* ∝ n^a L^b, and
 # the theorem's requirement on the same logarithmic axis, tens of orders of magnitude higher.
 #
-# **Two sizes.** The full search (L = 1 for n = 10 … 80, L = 2 for n = 10 … 40, L = 4 for
-# n = 10, 20: a step costs ∝ n·m²·L and m\* grows with n and L, so the deep, large cells are left
-# out) took 408 s of CPU time on one core (28 minutes on a busy shared machine). It is a benchmark
+# **Two sizes.** The full search (n = 10, 20, 40 at L = 1, 2, 4 and 8, and n = 80 at L = 1: a
+# step costs ∝ n·m²·L and m\* grows with n, so n = 80 at L ≥ 2 is left out) took 439 s of CPU time
+# on one core (11 minutes on a machine shared with two other runs). It is a benchmark
 # whose result is committed in `lessons/benchmarks/how_wide_full.json` (make it again with
 # `python -c "import lessons; lessons.load(17).benchmark('lessons/benchmarks/how_wide_full.json')"`).
 # The quick run searches a slice of it (n ∈ {10, 20}, L = 2) with your seed in a few seconds and
@@ -80,15 +80,17 @@ from ntkedu.probes import Probe
 NUMBER = 17
 TITLE = "How wide is wide enough? The width gradient descent needs, against Theorem 1's"
 CLAIM = ("The smallest width at which GD keeps pace with its infinite-width kernel (within 2× its "
-         "steps, 9 of 10 networks) is a few hundred units for n ≤ 40 — tens of orders of magnitude "
+         "steps, 9 of 10 networks) is a few hundred to a thousand units for n ≤ 40 — tens of orders of magnitude "
          "below Theorem 1's sufficient width n^24 L^12/δ^8.")
 
 # cells are (n, L) pairs; the quick slice is the full search's n = 10, 20 at L = 2 (same streams)
+SECONDS = {"quick": 2.3, "full": 402}   # one run on one core (TEACHING.md): the longest start first
 SIZES = {
     "quick": dict(cells=[[10, 2], [20, 2]], d=16, delta=0.3,
                   widths=[8, 16, 32, 64, 128, 256, 512, 1024, 2048], nets=10, need=9, eps=0.01,
                   budget_factor=2.0, lr_scale=1.0),
-    "full": dict(cells=[[10, 1], [20, 1], [40, 1], [80, 1], [10, 2], [20, 2], [40, 2], [10, 4], [20, 4]],
+    "full": dict(cells=[[10, 1], [20, 1], [40, 1], [80, 1], [10, 2], [20, 2], [40, 2], [10, 4], [20, 4], [40, 4],
+                        [10, 8], [20, 8], [40, 8]],
                  d=16, delta=0.3,
                  widths=[8, 16, 32, 64, 128, 256, 512, 1024, 2048], nets=10, need=9, eps=0.01,
                  budget_factor=2.0, lr_scale=1.0),
@@ -117,7 +119,7 @@ THEOREMS = {
 # ## Your settings
 #
 # Opened as a notebook, this lesson runs cell by cell: change these and run the cells below.
-# `SIZE` is "quick" or "full" (the full search takes about 7 minutes of CPU time); `CHANGES`
+# `SIZE` is "quick" or "full" (the full search takes about 7½ minutes of CPU time); `CHANGES`
 # overrides single settings of that size, e.g. `{"cells": [[10, 2], [10, 4]]}` to compare two
 # depths, `{"budget_factor": 4.0}` for a more lenient T, or `{"eps": 0.001}` (the keys are those of
 # `SIZES` above). The claims are designed and checked at the lesson's own sizes, for any seed; at
@@ -449,7 +451,7 @@ def draw(result) -> dict:
             got = [(c["n"], c["m_star"]) for c in mine if c["m_star"] is not None]
             shift = 1.04 ** (k - (len(depths) - 1) / 2)   # equal m* of several depths side by side
             if got:
-                ax.loglog([n * shift for n, _ in got], [m for _, m in got], marker="os^"[k % 3], linestyle="none",
+                ax.loglog([n * shift for n, _ in got], [m for _, m in got], marker="osvP"[k % 4], linestyle="none",
                           color=f"C{k}", label=f"L = {L}")
                 top_hits = [(n, m) for n, m in got if m == bench["config"]["widths"][-1]]
                 for n, m in top_hits:                    # the surprise of the full search, where it appears
@@ -513,7 +515,7 @@ def draw(result) -> dict:
     ax.legend(loc="upper left", title="Theorem 1 (constants, logs omitted)")
     if bench is not None and bench["fit"]["a"] is not None:
         fit = bench["fit"]
-        grows = f"the measured m* grows like n^{fit['a']:.1f}" + ("" if fit["b"] is None else f" L^{fit['b']:.1f}")
+        grows = f"the measured m* grows like n^{fit['a']:.2f}" + ("" if fit["b"] is None else f" L^{fit['b']:.2f}")
     else:
         ms = [c["m_star"] for c in meas["cells"] if c["m_star"] is not None]
         grows = f"the measured m* is {min(ms)}–{max(ms)}" if ms else "no m* found in the grid"
@@ -562,21 +564,24 @@ if kit.interactive():
 
 # %% [markdown]
 # *Answer.* Samples, by far — and both far less than the theorem says. The committed full search
-# (seed 0, 9 cells, 408 s of CPU time) fits **m\* ∝ n^0.87 L^0.17**: m\* is about 13–26 units per
+# (seed 0, 13 cells, 439 s of CPU time) fits **m\* ∝ n^0.75 L^0.20**: m\* is about 13–26 units per
 # sample at every n from 10 to 80 (256 at n = 10, 2048 at n = 80 for L = 1), and going from
-# L = 1 to L = 4 moves it by at most one grid step (256 → 256 at n = 10, 256 → 512 at n = 20).
-# The theorem's n^24 L^12 has an exponent of n about 28 times and of L about 70 times larger; at
-# n = 80 its width is 10^50 (L = 1, δ = 0.3) where 2048 suffice. Read the exponents as measurements: m\* is
-# known only to a factor 2 (a grid step, and a step of luck, see above), from one seed, so each
-# exponent is uncertain by a few tenths; and the L-exponent rests on L ∈ {1, 2, 4} only. What they
-# say is robust: the width that is needed grows about linearly with the number of samples and
-# hardly with the depth, once T is measured in the kernel's own steps (the kernel's condition
-# number λ_max/λ_min grows with n — 21 at n = 10 to 274 at n = 80 for L = 1 — and is divided out).
+# L = 1 to L = 8 moves it by at most one grid step (256 → 512 at n = 10 and 20, 512 → 1024 at
+# n = 40).
+# The theorem's n^24 L^12 has an exponent of n about 32 times and of L about 60 times larger; at
+# n = 80 its width is 10^50 (L = 1, δ = 0.3) where 2048 suffice. Read the exponents as
+# measurements: m\* is known only to a factor 2 (a grid step, and a step of luck, see above), from
+# one seed, so each exponent is uncertain by a few tenths; and the L-exponent rests on
+# L ∈ {1, 2, 4, 8} with n ≤ 40. What they say is robust: the width that is needed grows somewhat
+# slower than linearly with the number of samples and hardly with the depth, once T is measured
+# in the kernel's own steps (the kernel's condition number λ_max/λ_min grows with n — 21 at
+# n = 10 to 274 at n = 80 for L = 1 — and is divided out).
 #
 # **A surprise, explained.** In the full search the n = 80 cell passed only at 2048, the top of
-# the grid, although the n = 40 cells passed at 512: over 40 → 80 the kernel's T_K roughly doubles
-# and the finite-width corrections have twice as many residuals to spoil. On another seed it may
-# need 4096, outside the grid; that is why claim 1 below is made for n ≤ 40 only.
+# the grid, although the n = 40 cells passed at 512 (1024 at L = 8): over 40 → 80 the kernel's
+# T_K roughly doubles and the finite-width corrections have twice as many residuals to spoil. On
+# another seed it may need 4096, outside the grid; that is why claim 1 below is made for n ≤ 40
+# only.
 
 # %% [markdown]
 # ## The verdicts

@@ -6,8 +6,10 @@ its numbers. Other seeds are the robustness table's job (``python -m lessons rob
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -376,9 +378,21 @@ def test_run_all_on_two_workers_writes_the_same_files_as_one(tmp_path):
     parallel, failures = kit.run_many([1, 10], out_dir=tmp_path / "two", quiet=True, jobs=2,
                                       stream=open(os.devnull, "w"))
     assert not failures and [r["lesson"] for r in parallel] == [1, 10]
+    # any Executor: here a pool that starts its workers as macOS and Windows do
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        spawned, failures = kit.run_many([1, 10], out_dir=tmp_path / "spawn", quiet=True, executor=pool,
+                                         stream=open(os.devnull, "w"))
+    assert not failures and [r["lesson"] for r in spawned] == [1, 10]
     for name in ("lesson01.json", "lesson10.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "spawn" / name).read_bytes()
     assert set(json.loads((tmp_path / "two" / "timings.json").read_text())) == {"lesson01", "lesson10"}
+
+
+def test_a_pool_starts_the_longest_lesson_first():
+    # lesson 17's full search is the longest; started last, it would leave the other worker idle
+    assert kit.longest_first([1, 17, 4], "full") == [1, 2, 0]
+    assert all(kit.expected_seconds(n, size) > 0 for n in kit.available() for size in ("quick", "full"))
 
 
 def test_the_robustness_table_counts_every_failure(monkeypatch, tmp_path):
@@ -393,6 +407,8 @@ def test_the_robustness_table_counts_every_failure(monkeypatch, tmp_path):
     assert [r["hold_rate"] for r in rows] == [1.0, 0.5]
     assert rows[1]["failed_seeds"] == [1, 3, 5] and rows[0]["designed_false_alarm"] == 1e-4
     assert rows[1]["median"] == 2.5
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:        # any Executor gives the same table
+        assert kit.robustness([98], seeds=range(6), executor=pool) == rows
     table = kit.robustness_markdown(rows, size="quick", seeds=range(6))
     assert "1 of 2 claims hold on every seed" in table and "| 3/6 |" in table and "1.0e-04" in table
     with pytest.raises(ValueError, match="false_alarm"):
@@ -410,3 +426,18 @@ def test_every_lesson_is_a_notebook_that_teaches(number):
     assert source.count("*Answer") >= source.count("**Predict, then run.**")
     assert "kit.run_here(" in source and "kit.show(" in source and "kit.claims_table(result)" in source
     assert 'if __name__ == "__main__" and not kit.interactive():' in source
+
+
+def test_the_jobs_benchmark_names_a_result_file_that_differs(tmp_path):
+    from lessons.bench_jobs import differing
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        d.mkdir()
+        (d / "lesson01.json").write_text("{}")
+        (d / "lesson01_fig.png").write_bytes(bytes([len(d.name)]))    # figures are not compared
+    (a / "timings.json").write_text("1")
+    (b / "timings.json").write_text("2")                              # nor the times
+    assert differing(a, b) == []
+    (b / "SUMMARY.md").write_text("x")
+    (a / "lesson01.json").write_text('{"seed": 1}')
+    assert differing(a, b) == ["SUMMARY.md", "lesson01.json"]
