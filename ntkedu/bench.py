@@ -13,8 +13,9 @@ Timing: a warm-up call, then ``repeat`` rounds in which engine and floor are tim
 is best/best. The report adds the median of the per-round ratios, the ratio of CPU times (with one
 BLAS thread this ignores time lost to other processes) and the minor page faults per call: fresh
 memory (the cache the engine must keep) can cost as much as a product on some virtual machines.
-Nothing global is changed: set ``OPENBLAS_NUM_THREADS=1`` (or similar) in the environment before
-starting Python for steadier numbers on a shared machine; the report prints what is set.
+The engine is timed as ``train`` runs it: inside :func:`ntkedu.threads.limited`, one BLAS thread
+unless the environment (``OPENBLAS_NUM_THREADS`` and the like) says otherwise; the report prints the
+number of threads the BLAS ran and where it came from.
 
     >>> from ntkedu import bench
     >>> print(bench.run(("mlp",), quick=True))
@@ -33,6 +34,7 @@ import numpy as np
 from . import data, losses
 from .networks import CNN, MLP
 from .ops import _filters_as_rows
+from .threads import blas_threads, limited
 
 __all__ = ["Round", "Timing", "MemoryPoint", "NTKBench", "bench_mlp", "bench_cnn", "bench_ntk", "run", "BENCHMARKS"]
 
@@ -365,14 +367,23 @@ def run(which=BENCHMARKS, quick: bool = False) -> str:
     if unknown or not which:
         raise ValueError(f"which must name benchmarks among {BENCHMARKS}, got {which!r}")
     quick = bool(quick)
-    threads = ", ".join(f"{v}={os.environ[v]}" for v in _THREAD_VARS if v in os.environ) or "BLAS threads not set"
-    lines = [f"ntkedu bench ({'quick: toy sizes, ratios not meaningful' if quick else 'full sizes'}; "
-             f"numpy {np.__version__}; {threads}; best of rounds)"]
     funcs = {"mlp": bench_mlp, "cnn": bench_cnn, "ntk": bench_ntk}
-    for name in which:
-        result = funcs[name](**(_QUICK[name] if quick else {}))
-        lines.append(str(result) + f"   [{_config_text(result)}]" if isinstance(result, Timing) else str(result))
-    return "\n".join(lines)
+    rows = []
+    with limited():                                    # as train runs the engine
+        threads = blas_threads()
+        for name in which:
+            result = funcs[name](**(_QUICK[name] if quick else {}))
+            rows.append(str(result) + f"   [{_config_text(result)}]" if isinstance(result, Timing) else str(result))
+    chosen = ", ".join(f"{v}={os.environ[v]}" for v in _THREAD_VARS if os.environ.get(v))
+    source = f"set by {chosen}" if chosen else "as ntkedu.train runs"
+    lines = [f"ntkedu bench ({'quick: toy sizes, ratios not meaningful' if quick else 'full sizes'}; "
+             f"numpy {np.__version__}; {_threads_text(threads)}, {source}; "
+             "best of rounds)"]
+    return "\n".join(lines + rows)
+
+
+def _threads_text(k) -> str:
+    return "BLAS threads unknown" if k is None else f"{k} BLAS thread" + ("s" if k != 1 else "")
 
 
 def _config_text(result: Timing) -> str:

@@ -20,7 +20,7 @@ import contextlib
 import functools
 import os
 
-__all__ = ["limited", "one_thread"]
+__all__ = ["limited", "one_thread", "blas_threads"]
 
 _USER_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _depth = 0          # nested calls (train inside a lesson) limit once, at the outermost
@@ -78,3 +78,10 @@ def one_thread(func):
         with limited():
             return func(*args, **kwargs)
     return wrapper
+
+
+def blas_threads():
+    """The number of threads the loaded BLAS runs now (the largest over libraries; None if unknown)."""
+    blas = _blas()
+    counts = [lib.num_threads for lib in blas.lib_controllers] if blas else []
+    return max(counts) if counts else None

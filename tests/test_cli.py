@@ -286,6 +286,7 @@ def test_bench_quick_and_lessons_forwarding(tmp_path):
         lambda: ntkedu_run(prefix=("-m", "lessons"), cwd=Path(ntkedu.__file__).parent.parent),
         lambda: ntkedu_run("lessons", "run", "999", "--quiet", "--out", tmp_path))
     assert bench.returncode == 0 and "ratio" in bench.stdout, bench.stderr
+    assert "1 BLAS thread, set by OPENBLAS_NUM_THREADS=1" in bench.stdout      # the user's setting is named
     assert listed.returncode == 0 and direct.returncode == 0, (listed.stderr, direct.stderr)
     assert listed.stdout == direct.stdout and listed.stdout.strip()
     assert unknown.returncode == 2 and "999" in unknown.stderr and "Traceback" not in unknown.stderr
@@ -320,3 +321,16 @@ def test_console_script_and_python_m_are_the_same_program():
     via_script = subprocess.run([str(script), "--version"], capture_output=True, text=True, env=ENV, timeout=60)
     assert via_m.returncode == 0 and via_script.returncode == 0
     assert via_m.stdout == via_script.stdout == f"ntkedu {ntkedu.__version__}\n"
+
+
+def test_bench_times_the_engine_on_one_blas_thread_as_train_runs_it():
+    # a fresh process without the thread variables: its BLAS starts with one thread per core
+    chosen = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in chosen}
+    code = ("from ntkedu import bench, threads; before = threads.blas_threads(); "
+            "print(bench.run(('mlp',), quick=True).splitlines()[0]); print(before, threads.blas_threads())")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    header, counts = r.stdout.splitlines()
+    assert "1 BLAS thread, as ntkedu.train runs" in header, (header, r.stderr)
+    before, after = counts.split()
+    assert before == after                                   # the limit is lifted afterwards
