@@ -31,10 +31,15 @@ def run_all(size: str, seed: int, jobs: int, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def result_files(folder: Path) -> set:
+    """Names of the result files in ``folder``: ``*.json`` but ``timings.json``, and ``SUMMARY.md``."""
+    return {p.name for p in folder.iterdir()
+            if (p.suffix == ".json" and p.name != "timings.json") or p.name == "SUMMARY.md"}
+
+
 def differing(a: Path, b: Path) -> list:
-    """Result files (``*.json`` but ``timings.json``, and ``SUMMARY.md``) that are not byte-identical."""
-    names = sorted({p.name for d in (a, b) for p in d.iterdir()
-                    if (p.suffix == ".json" and p.name != "timings.json") or p.name == "SUMMARY.md"})
+    """Result files of either folder that are not byte-identical in both."""
+    names = sorted(result_files(a) | result_files(b))
     return [n for n in names if not ((a / n).is_file() and (b / n).is_file()
                                      and (a / n).read_bytes() == (b / n).read_bytes())]
 
@@ -59,7 +64,7 @@ def main(argv=None) -> int:
         tn = run_all(size, args.seed, args.jobs, many)
         print(f"run all --{size} --jobs {args.jobs}: {tn:.0f} s", flush=True)
         bad = differing(one, many)
-        files = sum(1 for q in one.iterdir() if q.suffix == ".json" and q.name != "timings.json") + 1
+        files = len(result_files(one) | result_files(many))
         print(f"speed-up {t1 / tn:.2f}×; result files identical: {files - len(bad)} of {files}"
               + (f" (differ: {', '.join(bad)})" if bad else ""))
     return 1 if bad else 0

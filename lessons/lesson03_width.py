@@ -220,7 +220,7 @@ def run(size="quick", seed=0, progress=None, **changes) -> dict:
                    bool(ok and min_r2 >= R2_MIN and min_rate > 0), false_alarm=1e-4),
         kit.claim(f"outputs approach kernel GD as m grows: log-log slope against m of "
                    f"‖u_t − u_t^kernel‖/‖u_0 − y‖ averaged over t = 0..{GAP_STEPS} (median of "
-                   f"{max(cfg['nets'], cfg['gap_nets'])} nets per width)",
+                   f"{len(runs[0]['gaps'])} nets per width)",
                    gap_slope, f"between {GAP_SLOPE_RANGE[0]} and {GAP_SLOPE_RANGE[1]} "
                    "(≈ −½: Θ_m/m − Θ̄ = O(m^−½), paper.md §6.2)",
                    bool(ok and GAP_SLOPE_RANGE[0] <= gap_slope <= GAP_SLOPE_RANGE[1]), false_alarm=1e-5),

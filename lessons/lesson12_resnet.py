@@ -481,8 +481,8 @@ if kit.interactive():
 # 1700 ± 14 in [1292, 3501]; τ = 1/√L at most 2.46 ± 0.12 against 3.44). "Trains" is
 # log10 F_T/F_0 ≤ −1. After 200 steps the worst ResNet depth sat at −2.40 ± 0.41, only 3.4
 # spreads away — so the quick run trains for 300 steps, where it sits at −3.11 ± 0.54 (the MLP at
-# −4.6 ± 0.87), 3.9 spreads away: a false alarm of about 5e-5 per check for a normal statistic. The conditioning ratio depends on the inputs only:
-# 4.5 ± 0.13, far above 2. The lag itself (the ResNet's F_T/F_0 over the MLP's) is reported, not
+# −4.6 ± 0.87), 3.9 spreads away: a false alarm of about 5e-5 per check for a normal statistic.
+# The conditioning ratio depends on the inputs only: 4.5 ± 0.13, far above 2. The lag itself (the ResNet's F_T/F_0 over the MLP's) is reported, not
 # checked: with one network of each kind it ranges over decades from seed to seed.
 
 # %% [markdown]

@@ -24,7 +24,6 @@ number of threads the BLAS ran and where it came from.
 from __future__ import annotations
 
 import gc
-import os
 import time
 import tracemalloc
 from dataclasses import dataclass, field
@@ -34,12 +33,11 @@ import numpy as np
 from . import data, losses
 from .networks import CNN, MLP
 from .ops import _filters_as_rows
-from .threads import blas_threads, limited
+from .threads import blas_threads, limited, users_choice
 
 __all__ = ["Round", "Timing", "MemoryPoint", "NTKBench", "bench_mlp", "bench_cnn", "bench_ntk", "run", "BENCHMARKS"]
 
 BENCHMARKS = ("mlp", "cnn", "ntk")
-_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -374,7 +372,7 @@ def run(which=BENCHMARKS, quick: bool = False) -> str:
         for name in which:
             result = funcs[name](**(_QUICK[name] if quick else {}))
             rows.append(str(result) + f"   [{_config_text(result)}]" if isinstance(result, Timing) else str(result))
-    chosen = ", ".join(f"{v}={os.environ[v]}" for v in _THREAD_VARS if os.environ.get(v))
+    chosen = users_choice()
     source = f"set by {chosen}" if chosen else "as ntkedu.train runs"
     lines = [f"ntkedu bench ({'quick: toy sizes, ratios not meaningful' if quick else 'full sizes'}; "
              f"numpy {np.__version__}; {_threads_text(threads)}, {source}; "

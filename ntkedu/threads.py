@@ -20,7 +20,7 @@ import contextlib
 import functools
 import os
 
-__all__ = ["limited", "one_thread", "blas_threads"]
+__all__ = ["limited", "one_thread", "blas_threads", "users_choice"]
 
 _USER_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _depth = 0          # nested calls (train inside a lesson) limit once, at the outermost
@@ -41,8 +41,13 @@ def _blas():
     return _controller
 
 
+def users_choice() -> str:
+    """The thread variables the user set, as "NAME=value, …" ("" when none is set)."""
+    return ", ".join(f"{v}={os.environ[v]}" for v in _USER_VARS if os.environ.get(v))
+
+
 def _should_limit(n: int) -> bool:
-    if any(os.environ.get(v) for v in _USER_VARS):
+    if users_choice():
         return False
     blas = _blas()
     if not blas:
